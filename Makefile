@@ -53,6 +53,11 @@ CFLAGS		:= $(CFLAGS_BASE) $(WARNINGS) $(SANITIZE) $(INCLUDES) $(EXTRA_CFLAGS)
 LDFLAGS		:= $(SANITIZE) $(EXTRA_LDFLAGS)
 LIBS		:= -lprotobuf-c -lcap -lnl-3 -lnl-route-3 -lbsd -laio -lpthread
 
+# Use both cores unless the caller chose a job count.
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS	+= -j$(shell nproc 2>/dev/null || echo 2)
+endif
+
 .DEFAULT_GOAL	:= all
 .SUFFIXES:
 .SECONDARY:

@@ -5,75 +5,159 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+/* What happens to the dumped tree once its images are written. */
+enum final_state {
+	TASK_DEAD = 0, /* default: kill it */
+	TASK_ALIVE,    /* -R, --leave-running */
+	TASK_STOPPED,  /* -s, --leave-stopped */
+};
+
+enum cg_mode {
+	CG_MODE_IGNORE = 0,
+	CG_MODE_NONE,
+	CG_MODE_PROPS,
+	CG_MODE_SOFT,
+	CG_MODE_FULL,
+	CG_MODE_STRICT,
+	CG_MODE_DEFAULT = CG_MODE_SOFT,
+};
+
+/* A growable NULL-terminated list of strings given by a repeated option. */
+struct str_list {
+	const char **v;
+	int n;
+};
+
 /*
- * Everything the command line (or an RPC request) asked for.  Filled once by
- * crtools.c and passed down read-only to the command that runs.
+ * Everything the command line, the config files (or an RPC request) asked
+ * for.  Filled once by config.c and passed down read-only to the command.
  */
 struct cr_options {
 	const char *command;
+	const char **cmd_args; /* arguments after the command (NULL-terminated) */
+	int nr_cmd_args;
 
 	/* Paths. */
 	const char *imgs_dir;      /* -D, default "." */
 	const char *work_dir;      /* -W, default imgs_dir */
 	const char *log_file;      /* -o, relative to work_dir; "-" for stderr */
 	const char *prev_imgs_dir; /* --prev-images-dir, relative to imgs_dir */
-	const char *root;          /* --root */
+	const char *root;          /* -r, --root */
 	const char *pidfile;       /* --pidfile */
-	const char *lazy_pages_addr;
+	const char *libdir;        /* -L */
 	const char *addr;          /* --address */
 	unsigned short port;       /* --port */
-	bool port_set;
+	const char *freeze_cgroup; /* --freeze-cgroup */
+	const char *lsm_profile;
+	const char *lsm_mount_context;
+	const char *cgroup_props;
+	const char *cgroup_props_file;
+	const char *config_file;   /* --config */
 
 	pid_t tree_pid;            /* -t */
 	unsigned int loglevel;     /* -v */
-
-	bool shell_job;            /* -j */
-	bool leave_running;        /* -R */
-	bool leave_stopped;        /* -s */
-	bool restore_detach;       /* -d */
-	bool restore_sibling;
-	bool track_mem;
-	bool use_page_server;      /* --page-server */
-	bool lazy_pages;           /* --lazy-pages */
-	bool tcp_established;
-	bool tcp_close;
-	bool ext_unix_sk;
-	bool file_locks;
-	bool evasive_devices;
-	bool link_remap;
-	bool ghost_limit_set;
-	unsigned long ghost_limit;
-	bool display_stats;
-	bool daemon_mode;          /* --daemon */
-	bool auto_dedup;
-	bool skip_in_flight;
-	bool orphan_pts_master;
-	bool manage_cgroups;
-	const char *manage_cgroups_mode;
-	const char *freeze_cgroup;
+	enum final_state final_state;
+	enum cg_mode manage_cgroups;
 	int status_fd;             /* --status-fd, -1 when unset */
-	bool check_only;           /* --check-only */
-	bool network_lock_set;
-	const char *network_lock;
-	bool pre_dump_mode_set;
-	const char *pre_dump_mode; /* splice | read */
-	bool unprivileged;
+	int ps_socket;             /* --ps-socket, -1 when unset */
+	int timeout;               /* --timeout, seconds */
+	unsigned long ghost_limit; /* --ghost-limit, bytes */
+	unsigned int cpu_cap;      /* --cpu-cap */
+	unsigned long empty_ns;    /* --empty-ns, CLONE_NEW* flags */
+	int pre_dump_mode;         /* --pre-dump-mode */
+	int network_lock;          /* --network-lock */
+	int file_validation;       /* --file-validation */
+
+	int shell_job;             /* -j */
+	int restore_detach;        /* -d, --daemon */
+	int restore_sibling;       /* -S */
+	int track_mem;
+	int use_page_server;       /* --page-server */
+	int lazy_pages;            /* --lazy-pages */
+	int tcp_established;
+	int tcp_close;
+	int tcp_skip_in_flight;
+	int ext_unix_sk;           /* -x */
+	int file_locks;            /* -l */
+	int evasive_devices;
+	int link_remap;
+	int display_stats;
+	int auto_dedup;
+	int force_irmap;
+	int orphan_pts_master;
+	int weak_sysctls;
+	int log_pid;
+	int deprecated;
+	int remote;
+	int stream;
+	int unprivileged;
+	int skip_file_rwx_check;
+	int allow_uprobes;
+	int ghost_fiemap;
+	int mntns_compat_mode;
+	int enable_external_sharing;
+	int enable_external_masters;
+	int autodetect_ext_mounts;
+	int relative_timestamps;
+	int exec_cmd;              /* --exec-cmd: rest of argv is a command to run */
 
 	/* `check` */
-	bool check_all;            /* --all */
-	bool check_extra;          /* --extra */
+	int check_all;             /* --all */
+	int check_extra;           /* --extra */
+	int check_experimental;    /* --experimental */
 	const char **features;     /* --feature NAME, NULL-terminated */
 	int nr_features;
 
-	/* `swrk` */
-	int swrk_fd;
+	/* Repeated options. */
+	struct str_list external;     /* --external */
+	struct str_list inherit_fds;  /* --inherit-fd */
+	struct str_list ext_mounts;   /* -M, --ext-mount-map */
+	struct str_list cgroup_roots; /* --cgroup-root */
+	struct str_list join_ns;      /* -J, --join-ns */
+	struct str_list veth_pairs;   /* --veth-pair */
+	struct str_list scripts;      /* --action-script */
+	struct str_list skip_mnt;     /* --skip-mnt */
+	struct str_list enable_fs;    /* --enable-fs */
+	struct str_list irmap_paths;  /* --irmap-scan-path */
+	struct str_list cg_dump_ctl;  /* --cgroup-dump-controller */
+	struct str_list ext_unix_ids; /* -x INODE */
+	struct str_list feature_list; /* --feature, backing store of features */
 
-	/* Repeated options, NULL-terminated arrays. */
-	const char **external;     /* --external */
-	const char **inherit_fds;  /* --inherit-fd */
-	const char **ext_mounts;   /* --ext-mount-map */
-	const char **cgroup_roots; /* --cgroup-root */
-	const char **exec_cmd;     /* --exec-cmd and the rest of argv */
+	/* Strings read from config files; options may point into them. */
+	struct str_list cfg_strings;
 };
+
+enum {
+	PRE_DUMP_SPLICE = 1,
+	PRE_DUMP_READ = 2,
+};
+
+enum {
+	NETWORK_LOCK_IPTABLES = 1,
+	NETWORK_LOCK_NFTABLES = 2,
+	NETWORK_LOCK_SKIP = 3,
+};
+
+enum {
+	FILE_VALIDATION_FILESIZE = 1,
+	FILE_VALIDATION_BUILD_ID = 2,
+};
+
+#define DEFAULT_TIMEOUT 10
+#define DEFAULT_GHOST_LIMIT (1UL << 20)
+
+/* Result of parse_options(). */
+enum {
+	PARSE_OK = 0,
+	PARSE_ERROR = 1, /* message printed, exit 1 */
+	PARSE_HELP = 2,  /* --help: print usage, exit 0 */
+	PARSE_EXIT = 3,  /* done already (e.g. --version), exit 0 */
+};
+
+void init_opts(struct cr_options *o);
+void free_opts(struct cr_options *o);
+int parse_options(struct cr_options *o, int argc, char **argv);
+int check_options(const struct cr_options *o);
+void usage(const char *prog, int to_stderr);
 
 #endif
