@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The driver of dump and restore stages, with unwinding and fault injection. */
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "stages.h"
+
+enum fault_point { FAULT_NONE, FAULT_BEFORE, FAULT_AFTER };
+
+static enum fault_point injected_fault(const char *name)
+{
+	const char *env = getenv(FAIL_STAGE_ENV);
+	size_t len = strlen(name);
+
+	if (!env || strncmp(env, name, len))
+		return FAULT_NONE;
+	if (env[len] == '\0')
+		return FAULT_BEFORE;
+	if (!strcmp(env + len, ":after"))
+		return FAULT_AFTER;
+	return FAULT_NONE;
+}
+
+static void unwind(const struct stage *stages, int done, void *ctx)
+{
+	while (done-- > 0) {
+		if (!stages[done].undo)
+			continue;
+		pr_info("Undoing stage %s\n", stages[done].name);
+		stages[done].undo(ctx);
+	}
+}
+
+int run_stages(const struct stage *stages, int nr, void *ctx)
+{
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		enum fault_point fault = injected_fault(stages[i].name);
+
+		pr_info("Stage %s\n", stages[i].name);
+		if (fault == FAULT_BEFORE) {
+			pr_err("Stage %s failed: injected by %s\n", stages[i].name,
+			       FAIL_STAGE_ENV);
+			goto fail;
+		}
+		if (stages[i].run(ctx)) {
+			pr_err("Stage %s failed\n", stages[i].name);
+			goto fail;
+		}
+		if (fault == FAULT_AFTER) {
+			pr_err("Stage %s failed after it ran: injected by %s\n", stages[i].name,
+			       FAIL_STAGE_ENV);
+			i++; /* its own undo runs too */
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	unwind(stages, i, ctx);
+	return -1;
+}
+
+void undo_stages(const struct stage *stages, int nr, void *ctx)
+{
+	unwind(stages, nr, ctx);
+}
