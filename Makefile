@@ -125,11 +125,19 @@ crit/crit: $(CRIT_OBJS) $(LIBCRIU) $(COMPEL_LIB) $(SOCCR_LIB) $(FLAVOUR_STAMP)
 	$(CC) $(LDFLAGS) -o $@ $(CRIT_OBJS) $(LIBCRIU) $(COMPEL_LIB) $(SOCCR_LIB) $(LIBS)
 endif
 
+# The man page, when asciidoctor is there (install-deps.sh installs it).
+ASCIIDOCTOR	:= $(shell command -v asciidoctor 2>/dev/null)
+ifneq ($(ASCIIDOCTOR),)
+MAN_PAGES	:= Documentation/criu.8
+Documentation/criu.8: Documentation/criu.adoc
+	$(ASCIIDOCTOR) -b manpage -o $@ $<
+endif
+
 ifeq ($(ARCH),aarch64)
 # No arm64 builds of protobuf-c, libnl ... here: build the arch-specific parts.
 all: $(COMPEL_TARGETS_CROSS) $(ARCH_OBJS) $(UNIT_TARGETS_CROSS)
 else
-all: criu/criu $(CRIT_BIN) $(COMPEL_TARGETS) $(SOCCR_LIB)
+all: criu/criu $(CRIT_BIN) $(COMPEL_TARGETS) $(SOCCR_LIB) $(MAN_PAGES)
 endif
 
 # ---------------------------------------------------------------- tests
@@ -161,6 +169,6 @@ install: all
 		$(DESTDIR)$(MANDIR)/man8/)
 
 clean:
-	rm -rf .build criu/criu crit/crit $(CLEAN_EXTRA)
+	rm -rf .build criu/criu crit/crit Documentation/criu.8 $(CLEAN_EXTRA)
 
 -include $(shell find $(B) $(GEN) -name "*.d" 2>/dev/null)

@@ -8,7 +8,7 @@ PKGS="build-essential make pkg-config git \
 	libcap-dev libnl-3-dev libnl-route-3-dev libbsd-dev libaio-dev \
 	clang libclang-rt-14-dev \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
-	iproute2 procps python3 sqlite3 util-linux"
+	iproute2 procps python3 sqlite3 util-linux asciidoctor"
 
 missing=""
 for p in $PKGS; do
