@@ -120,18 +120,18 @@ extern int parse_opt_string(const char *arg, void *value);
  *	static char *filename;
  *	TEST_OPTION(filename, string, "file to play with", 1);
  */
-#define TEST_OPTION(name, type, doc, required)                                               \
-	static __zdtm_opt_ctype_##type *__zdtm_optcheck_##name(void)                         \
-	{                                                                                    \
-		return &(name);                                                              \
-	}                                                                                    \
-	static struct long_opt __zdtm_opt_##name = {                                         \
-		#name, #type, doc, required, parse_opt_##type, &(name), 0, NULL,             \
-	};                                                                                   \
-	static void __attribute__((constructor)) __zdtm_optinit_##name(void)                 \
-	{                                                                                    \
-		(void)__zdtm_optcheck_##name;                                                \
-		__push_opt(&__zdtm_opt_##name);                                              \
+#define TEST_OPTION(name, type, doc, required)                                   \
+	static __zdtm_opt_ctype_##type *__zdtm_optcheck_##name(void)             \
+	{                                                                        \
+		return &(name);                                                  \
+	}                                                                        \
+	static struct long_opt __zdtm_opt_##name = {                             \
+		#name, #type, doc, required, parse_opt_##type, &(name), 0, NULL, \
+	};                                                                       \
+	static void __attribute__((constructor)) __zdtm_optinit_##name(void)     \
+	{                                                                        \
+		(void)__zdtm_optcheck_##name;                                    \
+		__push_opt(&__zdtm_opt_##name);                                  \
 	}
 
 /* Parse argv against the declared options; exits on error. */
@@ -145,7 +145,7 @@ extern void datagen(uint8_t *buf, size_t len, uint32_t *crc);
 extern void datagen2(uint8_t *buf, size_t len, uint32_t *crc);
 /* Check a buffer made by datagen(): 0 if intact, -1 otherwise. */
 extern int datachk(const uint8_t *buf, size_t len, uint32_t *crc);
-/* Check a buffer made by datagen2() against crc: 0 if intact. */
+/* Continue the crc32 of a buffer in *crc (compare it with datagen2()'s). */
 extern int datasum(const uint8_t *buf, size_t len, uint32_t *crc);
 /* crc32 (IEEE, as zlib), continuing from crc (start with ~0, invert at end). */
 extern uint32_t zdtm_crc32(uint32_t crc, const uint8_t *buf, size_t len);
@@ -180,12 +180,12 @@ extern int tcp_init_server(int family, int *port);
 extern int tcp_accept_server(int sock);
 extern int tcp_init_client(int family, const char *addr, unsigned short port);
 
-#define ssprintf(s, fmt, ...)                                                                \
-	({                                                                                   \
-		int __ret = snprintf(s, sizeof(s), fmt, ##__VA_ARGS__);                      \
-		if (__ret < 0 || (size_t)__ret >= sizeof(s))                                 \
-			abort();                                                             \
-		__ret;                                                                       \
+#define ssprintf(s, fmt, ...)                                           \
+	({                                                              \
+		int __ret = snprintf(s, sizeof(s), fmt, ##__VA_ARGS__); \
+		if (__ret < 0 || (size_t)__ret >= sizeof(s))            \
+			abort();                                        \
+		__ret;                                                  \
 	})
 
 #endif /* ZDTM_ZDTMTST_H */
