@@ -43,7 +43,7 @@ SANITIZE	:= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 endif
 
 INCLUDES	:= -Iinclude -Icriu/include -Icompel/include -Iarch/$(ARCH)/include \
-		   -Isoccr/include -I$(GEN)
+		   -Isoccr/include -I$(GEN) -I$(GEN)/images
 ifneq ($(ARCH),aarch64)
 INCLUDES	+= $(shell pkg-config --cflags libnl-3.0 2>/dev/null)
 endif
@@ -68,7 +68,6 @@ PROTOS		:= $(wildcard images/*.proto)
 PB_C		:= $(patsubst images/%.proto,$(GEN)/images/%.pb-c.c,$(PROTOS))
 PB_H		:= $(PB_C:.c=.h)
 PB_O		:= $(patsubst $(GEN)/images/%.pb-c.c,$(B)/images/%.pb-c.o,$(PB_C))
-INCLUDES	+= -I$(GEN)/images
 
 $(GEN)/images/%.pb-c.c $(GEN)/images/%.pb-c.h: images/%.proto $(PROTOS)
 	@mkdir -p $(dir $@)

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef CRIU_MEM_H
+#define CRIU_MEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "vma.h"
+
+/* A run of consecutive pages to write. */
+struct page_run {
+	unsigned long start;
+	unsigned long nr_pages;
+};
+
+/* Pages of one task chosen for the image, in address order. */
+struct page_set {
+	struct page_run *runs;
+	size_t nr, cap;
+	unsigned long nr_pages;
+	unsigned long nr_scanned;
+	unsigned long barrier; /* a run never grows across this address (a VMA start) */
+};
+
+void page_set_init(struct page_set *ps);
+void page_set_free(struct page_set *ps);
+/* Appends [start, start + nr pages), merging with the last run when adjacent. */
+int page_set_add(struct page_set *ps, unsigned long start, unsigned long nr_pages);
+
+enum pagemap_walk {
+	PAGEMAP_WALK_AUTO,    /* PAGEMAP_SCAN when the kernel has it */
+	PAGEMAP_WALK_SCAN,    /* PAGEMAP_SCAN ioctl (Linux 6.7) */
+	PAGEMAP_WALK_CLASSIC, /* 64-bit entries of /proc/PID/pagemap */
+};
+
+/*
+ * Adds to @ps the pages of the private mapping @vma that hold data: present
+ * or swapped, not the shared zero page, and for private file mappings only
+ * the pages the task has written (copied on write); untouched pages read
+ * back from the file or as zero at restore.
+ */
+int collect_vma_pages(int pagemap_fd, const struct vma_area *vma, struct page_set *ps,
+		      enum pagemap_walk how);
+
+/* All private mappings of @vmas. */
+int collect_task_pages(pid_t pid, const struct vm_area_list *vmas, struct page_set *ps,
+		       enum pagemap_walk how);
+
+struct page_xfer;
+/* Copies the pages of @ps out of task @pid (stopped) into @xfer. */
+int dump_task_pages(pid_t pid, const struct page_set *ps, struct page_xfer *xfer);
+
+#endif

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Choosing which pages of a task to dump, and copying them out of it. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "common/page.h"
+#include "kerndat.h"
+#include "log.h"
+#include "mem.h"
+#include "page-xfer.h"
+#include "pagemap-scan.h"
+
+#undef LOG_PREFIX
+#define LOG_PREFIX "mem: "
+
+/* Bits of a classic /proc/PID/pagemap entry. */
+#define PME_PRESENT (1ULL << 63)
+#define PME_SWAP (1ULL << 62)
+#define PME_FILE (1ULL << 61)
+#define PME_PFN_MASK ((1ULL << 55) - 1)
+
+#define PAGEMAP_BATCH 4096 /* entries read at once: 16 MiB of address space */
+
+void page_set_init(struct page_set *ps)
+{
+	memset(ps, 0, sizeof(*ps));
+}
+
+void page_set_free(struct page_set *ps)
+{
+	free(ps->runs);
+	page_set_init(ps);
+}
+
+int page_set_add(struct page_set *ps, unsigned long start, unsigned long nr_pages)
+{
+	struct page_run *last = ps->nr ? &ps->runs[ps->nr - 1] : NULL;
+
+	if (!nr_pages)
+		return 0;
+	if (last && last->start + last->nr_pages * PAGE_SIZE == start && start != ps->barrier) {
+		last->nr_pages += nr_pages;
+	} else {
+		if (ps->nr == ps->cap) {
+			size_t cap = ps->cap ? ps->cap * 2 : 64;
+			struct page_run *r = realloc(ps->runs, cap * sizeof(*r));
+
+			if (!r) {
+				pr_err("Out of memory for %zu page runs\n", cap);
+				return -1;
+			}
+			ps->runs = r;
+			ps->cap = cap;
+		}
+		ps->runs[ps->nr].start = start;
+		ps->runs[ps->nr].nr_pages = nr_pages;
+		ps->nr++;
+	}
+	ps->nr_pages += nr_pages;
+	return 0;
+}
+
+/*
+ * The PFN of the shared zero page, to recognise never-written pages that were
+ * only read.  0 when unknown (PFNs hidden): then no page is skipped as zero.
+ */
+static uint64_t zero_page_pfn(void)
+{
+	static uint64_t pfn = UINT64_MAX;
+	volatile char *p;
+	uint64_t ent;
+	int fd;
+
+	if (pfn != UINT64_MAX)
+		return pfn;
+	pfn = 0;
+	p = mmap(NULL, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return 0;
+	(void)p[0]; /* a read fault maps the zero page */
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (pread(fd, &ent, sizeof(ent), (uintptr_t)p / PAGE_SIZE * sizeof(ent)) ==
+			    sizeof(ent) && (ent & PME_PRESENT))
+			pfn = ent & PME_PFN_MASK;
+		close(fd);
+	}
+	munmap((void *)p, PAGE_SIZE);
+	return pfn;
+}
+
+static bool classic_page_wanted(uint64_t ent, bool file_private, uint64_t zero_pfn)
+{
+	if (ent & PME_SWAP)
+		return true;
+	if (!(ent & PME_PRESENT))
+		return false;
+	if (zero_pfn && (ent & PME_PFN_MASK) == zero_pfn)
+		return false;
+	/* In a private file mapping, a file page is one the task never wrote. */
+	return !(file_private && (ent & PME_FILE));
+}
+
+static int collect_classic(int fd, const struct vma_area *vma, struct page_set *ps)
+{
+	bool file_private = vma->e.status & VMA_FILE_PRIVATE;
+	uint64_t zero_pfn = zero_page_pfn();
+	unsigned long addr = vma->e.start, run_start = 0, run_len = 0;
+	uint64_t *ents = malloc(PAGEMAP_BATCH * sizeof(*ents));
+
+	if (!ents)
+		return -1;
+	while (addr < vma->e.end) {
+		size_t n = min((vma->e.end - addr) / PAGE_SIZE, (unsigned long)PAGEMAP_BATCH), i;
+		ssize_t got = pread(fd, ents, n * sizeof(*ents), addr / PAGE_SIZE * sizeof(*ents));
+
+		if (got != (ssize_t)(n * sizeof(*ents))) {
+			pr_perror("Can't read pagemap entries at %lx", addr);
+			free(ents);
+			return -1;
+		}
+		for (i = 0; i < n; i++, addr += PAGE_SIZE) {
+			if (classic_page_wanted(ents[i], file_private, zero_pfn)) {
+				if (!run_len)
+					run_start = addr;
+				run_len++;
+				continue;
+			}
+			if (run_len && page_set_add(ps, run_start, run_len)) {
+				free(ents);
+				return -1;
+			}
+			run_len = 0;
+		}
+	}
+	free(ents);
+	return page_set_add(ps, run_start, run_len);
+}
+
+static int collect_scan(int fd, const struct vma_area *vma, struct page_set *ps)
+{
+	struct page_region vec[256];
+	struct pm_scan_arg arg;
+	unsigned long start = vma->e.start;
+	uint64_t excl = PAGE_IS_PFNZERO;
+	long n, i;
+
+	/* Unwritten pages of a private file mapping are file pages. */
+	if (vma->e.status & VMA_FILE_PRIVATE)
+		excl |= PAGE_IS_FILE;
+
+	while (start < vma->e.end) {
+		pm_scan_arg_init(&arg, start, vma->e.end, vec, ARRAY_SIZE(vec));
+		arg.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED;
+		arg.category_mask = excl;
+		arg.category_inverted = excl;
+		arg.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED;
+		n = pagemap_scan(fd, &arg);
+		if (n < 0) {
+			pr_perror("PAGEMAP_SCAN failed at %lx", start);
+			return -1;
+		}
+		for (i = 0; i < n; i++)
+			if (page_set_add(ps, vec[i].start, (vec[i].end - vec[i].start) / PAGE_SIZE))
+				return -1;
+		if (arg.walk_end <= start) {
+			pr_err("PAGEMAP_SCAN made no progress at %lx\n", start);
+			return -1;
+		}
+		start = arg.walk_end;
+	}
+	return 0;
+}
+
+int collect_vma_pages(int pagemap_fd, const struct vma_area *vma, struct page_set *ps,
+		      enum pagemap_walk how)
+{
+	if (!vma_area_is_private(vma))
+		return 0;
+	ps->nr_scanned += vma_area_len(vma) / PAGE_SIZE;
+	/* Restore fills one mapping at a time: keep runs inside mappings. */
+	ps->barrier = vma->e.start;
+	if (how == PAGEMAP_WALK_AUTO)
+		how = kdat.has_pagemap_scan ? PAGEMAP_WALK_SCAN : PAGEMAP_WALK_CLASSIC;
+	if (how == PAGEMAP_WALK_SCAN)
+		return collect_scan(pagemap_fd, vma, ps);
+	return collect_classic(pagemap_fd, vma, ps);
+}
+
+static int open_proc_file(pid_t pid, const char *name, int flags)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
+	fd = open(path, flags | O_CLOEXEC);
+	if (fd < 0)
+		pr_perror("Can't open %s", path);
+	return fd;
+}
+
+int collect_task_pages(pid_t pid, const struct vm_area_list *vmas, struct page_set *ps,
+		       enum pagemap_walk how)
+{
+	struct vma_area *v;
+	int fd, ret = 0;
+
+	fd = open_proc_file(pid, "pagemap", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	list_for_each_entry(v, &vmas->h, list) {
+		ret = collect_vma_pages(fd, v, ps, how);
+		if (ret) {
+			pr_err("Can't scan the pages of %d's mapping %lx-%lx\n", pid,
+			       (unsigned long)v->e.start, (unsigned long)v->e.end);
+			break;
+		}
+	}
+	close(fd);
+	pr_info("Task %d: %lu pages of %lu scanned go to the image\n", pid, ps->nr_pages,
+		ps->nr_scanned);
+	return ret;
+}
+
+#define COPY_CHUNK (1UL << 20)
+
+/*
+ * /proc/PID/mem reads with FOLL_FORCE, so pages of PROT_NONE or write-only
+ * mappings come out too, which process_vm_readv() would refuse.
+ */
+int dump_task_pages(pid_t pid, const struct page_set *ps, struct page_xfer *xfer)
+{
+	char *buf;
+	size_t i;
+	int fd, ret = -1;
+
+	fd = open_proc_file(pid, "mem", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	buf = mmap(NULL, COPY_CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) {
+		pr_perror("Can't allocate a copy buffer");
+		close(fd);
+		return -1;
+	}
+	for (i = 0; i < ps->nr; i++) {
+		unsigned long addr = ps->runs[i].start;
+		unsigned long left = ps->runs[i].nr_pages * PAGE_SIZE;
+
+		while (left) {
+			size_t len = min(left, COPY_CHUNK);
+			ssize_t got = pread(fd, buf, len, (off_t)addr);
+
+			if (got != (ssize_t)len) {
+				if (got < 0)
+					pr_perror("Can't read %zu bytes at %lx of task %d", len,
+						  addr, pid);
+				else
+					pr_err("Short read of %zu bytes at %lx of task %d: %zd\n",
+					       len, addr, pid, got);
+				goto out;
+			}
+			if (page_xfer_write(xfer, addr, len / PAGE_SIZE, PE_PRESENT, buf))
+				goto out;
+			addr += len;
+			left -= len;
+		}
+	}
+	ret = 0;
+out:
+	munmap(buf, COPY_CHUNK);
+	close(fd);
+	return ret;
+}

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Page selection and the page images, on a real child: its mappings are
+ * classified, exactly the pages holding data are chosen (by PAGEMAP_SCAN and
+ * by the classic pagemap alike), written out and read back byte for byte.
+ */
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/page.h"
+#include "image.h"
+#include "kerndat.h"
+#include "mem.h"
+#include "page-xfer.h"
+#include "unit.h"
+
+#define ANON_PAGES 64
+#define FILE_PAGES 8
+
+struct layout {
+	unsigned long anon, file, none;
+	int ready;
+};
+
+static unsigned char pattern(unsigned long addr, size_t i)
+{
+	return (unsigned char)((addr >> 12) * 31 + i * 7 + 1);
+}
+
+static void fill_page(char *p)
+{
+	size_t i;
+
+	for (i = 0; i < PAGE_SIZE; i++)
+		p[i] = pattern((unsigned long)p, i);
+}
+
+static void child(struct layout *l, const char *file)
+{
+	static const int written[] = { 0, 1, 2, 10, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 63 };
+	char *anon, *fmap, *none;
+	volatile char sink;
+	size_t i;
+	int fd;
+
+	anon = mmap(NULL, ANON_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	fd = open(file, O_RDONLY);
+	fmap = mmap(NULL, FILE_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	none = mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		    -1, 0);
+	if (anon == MAP_FAILED || fmap == MAP_FAILED || none == MAP_FAILED)
+		_exit(1);
+	for (i = 0; i < ARRAY_SIZE(written); i++)
+		fill_page(anon + written[i] * PAGE_SIZE);
+	sink = anon[5 * PAGE_SIZE]; /* read only: maps the zero page */
+	for (i = 0; i < FILE_PAGES; i++)
+		sink = fmap[i * PAGE_SIZE]; /* every file page present, unmodified */
+	fill_page(fmap + 3 * PAGE_SIZE);
+	fill_page(none + PAGE_SIZE);
+	mprotect(none, 2 * PAGE_SIZE, PROT_NONE);
+	(void)sink;
+	l->anon = (unsigned long)anon;
+	l->file = (unsigned long)fmap;
+	l->none = (unsigned long)none;
+	__atomic_store_n(&l->ready, 1, __ATOMIC_SEQ_CST);
+	for (;;)
+		pause();
+}
+
+static struct vma_area *find_vma(struct vm_area_list *l, unsigned long addr)
+{
+	struct vma_area *v;
+
+	list_for_each_entry(v, &l->h, list)
+		if (v->e.start == addr)
+			return v;
+	return NULL;
+}
+
+static bool has_run(const struct page_set *ps, unsigned long start, unsigned long nr)
+{
+	size_t i;
+
+	for (i = 0; i < ps->nr; i++)
+		if (ps->runs[i].start == start && ps->runs[i].nr_pages == nr)
+			return true;
+	return false;
+}
+
+static unsigned long pages_in(const struct page_set *ps, unsigned long lo, unsigned long hi)
+{
+	unsigned long n = 0;
+	size_t i;
+
+	for (i = 0; i < ps->nr; i++)
+		if (ps->runs[i].start >= lo && ps->runs[i].start < hi)
+			n += ps->runs[i].nr_pages;
+	return n;
+}
+
+static void check_pages(const struct layout *l, const struct page_set *ps, const char *how)
+{
+	unsigned long a = l->anon;
+
+	CHECK(has_run(ps, a, 3), "%s: pages 0-2", how);
+	CHECK(has_run(ps, a + 10 * PAGE_SIZE, 1), "%s: page 10", how);
+	CHECK(has_run(ps, a + 20 * PAGE_SIZE, 10), "%s: pages 20-29", how);
+	CHECK(has_run(ps, a + 63 * PAGE_SIZE, 1), "%s: page 63", how);
+	CHECK(pages_in(ps, a, a + ANON_PAGES * PAGE_SIZE) == 15, "%s: no zero or untouched page",
+	      how);
+	CHECK(pages_in(ps, l->file, l->file + FILE_PAGES * PAGE_SIZE) == 1 &&
+		      has_run(ps, l->file + 3 * PAGE_SIZE, 1),
+	      "%s: only the written file page", how);
+	CHECK(has_run(ps, l->none + PAGE_SIZE, 1), "%s: PROT_NONE page with data", how);
+}
+
+/* The pages the child filled with the pattern. */
+static bool ours(const struct layout *l, unsigned long addr)
+{
+	return (addr >= l->anon && addr < l->anon + ANON_PAGES * PAGE_SIZE) ||
+	       addr == l->file + 3 * PAGE_SIZE || addr == l->none + PAGE_SIZE;
+}
+
+static int truncate_pages(const char *dir)
+{
+	char path[256];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/pages-1.img", dir);
+	if (stat(path, &st) || st.st_size < 100)
+		return -1;
+	return truncate(path, st.st_size - 100);
+}
+
+static void check_roundtrip(pid_t pid, const struct layout *l, const struct page_set *ps)
+{
+	char dir[] = "/tmp/mem_dump.XXXXXX";
+	struct page_xfer x;
+	struct page_read pr;
+	struct page_entry pe;
+	unsigned long pages = 0, bad = 0, checked = 0, i;
+	char *buf = malloc(64 * PAGE_SIZE);
+	int dfd, ret;
+
+	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	CHECK(open_page_xfer(&x, dfd, pid, 1) == 0, "open xfer");
+	CHECK(dump_task_pages(pid, ps, &x) == 0, "dump pages");
+	CHECK(close_page_xfer(&x) == 0, "close xfer");
+	CHECK(x.nr_pages == ps->nr_pages, "%lu pages written, %lu chosen", x.nr_pages,
+	      ps->nr_pages);
+
+	CHECK(open_page_read(&pr, dfd, pid) == 0, "open read");
+	while ((ret = page_read_next(&pr, &pe)) == 1) {
+		CHECK(pe.flags == PE_PRESENT && pe.nr_pages <= 64, "entry %lx", pe.vaddr);
+		if (pe.nr_pages > 64 || page_read_data(&pr, &pe, buf))
+			break;
+		for (i = 0; i < pe.nr_pages * PAGE_SIZE; i++) {
+			unsigned long addr = pe.vaddr + i / PAGE_SIZE * PAGE_SIZE;
+
+			if (!ours(l, addr))
+				continue;
+			bad += (unsigned char)buf[i] != pattern(addr, i % PAGE_SIZE);
+			checked++;
+		}
+		pages += pe.nr_pages;
+	}
+	CHECK(ret == 0, "clean end of pagemap");
+	CHECK(checked == 17 * PAGE_SIZE, "%lu bytes of our pages checked", checked);
+	CHECK(pages == ps->nr_pages && bad == 0, "%lu pages read back, %lu bad bytes", pages, bad);
+	close_page_read(&pr);
+
+	/* A pages file cut short must be caught, not read past. */
+	CHECK(truncate_pages(dir) == 0, "truncate");
+	CHECK(open_page_read(&pr, dfd, pid) == 0, "reopen");
+	ret = 0;
+	while (page_read_next(&pr, &pe) == 1 && pe.nr_pages <= 64) {
+		if (page_read_data(&pr, &pe, buf)) {
+			ret = -1;
+			break;
+		}
+	}
+	CHECK(ret == -1, "truncated pages image reported");
+	close_page_read(&pr);
+
+	close(dfd);
+	free(buf);
+	if (fork() == 0)
+		execlp("rm", "rm", "-rf", dir, NULL);
+	wait(NULL);
+}
+
+int main(void)
+{
+	char file[] = "/tmp/mem_dump_file.XXXXXX";
+	struct layout *l;
+	struct vm_area_list vmas;
+	struct page_set scan, classic;
+	struct vma_area *v;
+	char page[PAGE_SIZE];
+	pid_t pid;
+	int fd, i;
+
+	l = mmap(NULL, sizeof(*l), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	fd = mkstemp(file);
+	memset(page, 'f', sizeof(page));
+	for (i = 0; i < FILE_PAGES; i++)
+		CHECK(write(fd, page, sizeof(page)) == sizeof(page), "fill file");
+	close(fd);
+
+	pid = fork();
+	if (pid == 0)
+		child(l, file);
+	while (!__atomic_load_n(&l->ready, __ATOMIC_SEQ_CST))
+		usleep(1000);
+	kill(pid, SIGSTOP);
+	waitpid(pid, NULL, WUNTRACED);
+
+	CHECK(collect_vmas(pid, &vmas) == 0, "collect vmas");
+	v = find_vma(&vmas, l->anon);
+	CHECK(v && vma_area_is(v, VMA_AREA_REGULAR | VMA_ANON_PRIVATE) && vma_area_is_private(v),
+	      "anon classified");
+	v = find_vma(&vmas, l->file);
+	CHECK(v && vma_area_is(v, VMA_AREA_REGULAR | VMA_FILE_PRIVATE) && v->path &&
+		      !strcmp(v->path, file), "file mapping classified");
+	v = find_vma(&vmas, l->none);
+	CHECK(v && v->e.prot == PROT_NONE && vma_area_is_private(v), "PROT_NONE mapping");
+	v = find_vma(&vmas, (unsigned long)l);
+	CHECK(v && vma_area_is(v, VMA_ANON_SHARED) && !vma_area_is_private(v), "shared anon");
+
+	page_set_init(&scan);
+	page_set_init(&classic);
+	CHECK(collect_task_pages(pid, &vmas, &classic, PAGEMAP_WALK_CLASSIC) == 0, "classic");
+	check_pages(l, &classic, "classic");
+	if (kerndat_init() == 0 && kdat.has_pagemap_scan) {
+		CHECK(collect_task_pages(pid, &vmas, &scan, PAGEMAP_WALK_SCAN) == 0, "scan");
+		check_pages(l, &scan, "scan");
+		CHECK(scan.nr_pages == classic.nr_pages, "same page count: %lu vs %lu",
+		      scan.nr_pages, classic.nr_pages);
+	}
+	check_roundtrip(pid, l, &classic);
+
+	page_set_free(&scan);
+	page_set_free(&classic);
+	free_vm_area_list(&vmas);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	unlink(file);
+	return unit_done();
+}
