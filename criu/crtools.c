@@ -10,6 +10,7 @@
 
 #include "common/compiler.h"
 #include "cr_options.h"
+#include "cr-check.h"
 #include "crtools.h"
 #include "log.h"
 #include "version.h"
@@ -30,7 +31,7 @@ static const struct cr_command commands[] = {
 	{ "restore", cmd_not_landed, CMD_IMAGES },
 	{ "page-server", cmd_not_landed, CMD_IMAGES },
 	{ "lazy-pages", cmd_not_landed, CMD_IMAGES },
-	{ "check", cmd_not_landed, 0 },
+	{ "check", cr_check, 0 },
 	{ "swrk", cmd_not_landed, 0 },
 	{ "cpuinfo", cmd_not_landed, CMD_IMAGES },
 	{ "dedup", cmd_not_landed, CMD_IMAGES },

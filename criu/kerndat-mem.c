@@ -178,8 +178,8 @@ int kerndat_probe_mem(struct kerndat *kd)
 
 		kd->has_uffd = true;
 		uffd_features_str(kd->uffd_features, buf, sizeof(buf));
-		pr_info("userfaultfd features %#llx: %s\n",
-			(unsigned long long)kd->uffd_features, buf);
+		pr_info("userfaultfd features %#llx: %s\n", (unsigned long long)kd->uffd_features,
+			buf);
 	} else {
 		pr_info("No userfaultfd: %s\n", strerror(errno));
 		kd->uffd_features = 0;

@@ -84,8 +84,7 @@ int uffd_query_features(uint64_t *features)
 	return 0;
 }
 
-int uffd_register(int uffd, unsigned long addr, unsigned long len, uint64_t mode,
-		  uint64_t *ioctls)
+int uffd_register(int uffd, unsigned long addr, unsigned long len, uint64_t mode, uint64_t *ioctls)
 {
 	struct uffdio_register reg = {
 		.range = { .start = addr, .len = len },
@@ -116,31 +115,53 @@ int uffd_writeprotect(int uffd, unsigned long addr, unsigned long len, bool wp)
 	return ioctl(uffd, UFFDIO_WRITEPROTECT, &arg) ? -1 : 0;
 }
 
-static const char *const feature_names[] = {
-	"PAGEFAULT_FLAG_WP", "EVENT_FORK",	"EVENT_REMAP",	   "EVENT_REMOVE",
-	"MISSING_HUGETLBFS", "MISSING_SHMEM",	"EVENT_UNMAP",	   "SIGBUS",
-	"THREAD_ID",	     "MINOR_HUGETLBFS", "MINOR_SHMEM",	   "EXACT_ADDRESS",
-	"WP_HUGETLBFS_SHMEM", "WP_UNPOPULATED", "POISON",	   "WP_ASYNC",
-	"MOVE",
+#define FEATURE(name)                      \
+	{                                  \
+		UFFD_FEATURE_##name, #name \
+	}
+
+static const struct {
+	uint64_t bit;
+	const char *name;
+} feature_names[] = {
+	FEATURE(PAGEFAULT_FLAG_WP),
+	FEATURE(EVENT_FORK),
+	FEATURE(EVENT_REMAP),
+	FEATURE(EVENT_REMOVE),
+	FEATURE(MISSING_HUGETLBFS),
+	FEATURE(MISSING_SHMEM),
+	FEATURE(EVENT_UNMAP),
+	FEATURE(SIGBUS),
+	FEATURE(THREAD_ID),
+	FEATURE(MINOR_HUGETLBFS),
+	FEATURE(MINOR_SHMEM),
+	FEATURE(EXACT_ADDRESS),
+	FEATURE(WP_HUGETLBFS_SHMEM),
+	FEATURE(WP_UNPOPULATED),
+	FEATURE(POISON),
+	FEATURE(WP_ASYNC),
+	FEATURE(MOVE),
 };
+
+#undef FEATURE
 
 void uffd_features_str(uint64_t features, char *buf, size_t len)
 {
-	size_t off = 0;
-	unsigned int bit;
+	size_t i, off = 0;
 	int n;
 
 	buf[0] = '\0';
-	for (bit = 0; bit < 64 && off < len; bit++) {
-		if (!(features & (1ULL << bit)))
+	for (i = 0; i < ARRAY_SIZE(feature_names) && off < len; i++) {
+		if (!(features & feature_names[i].bit))
 			continue;
-		if (bit < ARRAY_SIZE(feature_names))
-			n = snprintf(buf + off, len - off, "%s%s", off ? " " : "",
-				     feature_names[bit]);
-		else
-			n = snprintf(buf + off, len - off, "%sbit%u", off ? " " : "", bit);
+		n = snprintf(buf + off, len - off, "%s%s", off ? " " : "", feature_names[i].name);
 		if (n < 0)
 			break;
 		off += n;
+		features &= ~feature_names[i].bit;
 	}
+	/* Bits newer than this list still show up, as a number. */
+	if (features && off < len)
+		snprintf(buf + off, len - off, "%s%#llx", off ? " " : "",
+			 (unsigned long long)features);
 }

@@ -14,7 +14,7 @@
  */
 
 /* Events a non-cooperative lazy-pages daemon needs to follow the task. */
-#define UFFD_NONCOOP_FEATURES                                                  \
+#define UFFD_NONCOOP_FEATURES                                                             \
 	(UFFD_FEATURE_EVENT_FORK | UFFD_FEATURE_EVENT_REMAP | UFFD_FEATURE_EVENT_REMOVE | \
 	 UFFD_FEATURE_EVENT_UNMAP)
 
@@ -42,8 +42,7 @@ int uffd_open_features(int flags, uint64_t features, uint64_t *ioctls);
 int uffd_query_features(uint64_t *features);
 
 /* UFFDIO_REGISTER of [addr, addr + len); *ioctls gets the range ioctls. */
-int uffd_register(int uffd, unsigned long addr, unsigned long len, uint64_t mode,
-		  uint64_t *ioctls);
+int uffd_register(int uffd, unsigned long addr, unsigned long len, uint64_t mode, uint64_t *ioctls);
 int uffd_unregister(int uffd, unsigned long addr, unsigned long len);
 
 /* Set (wp true) or clear the write-protection of a registered range. */
