@@ -142,6 +142,7 @@ endif
 # ---------------------------------------------------------------- tests
 -include test/unit/Makefile.inc
 -include test/zdtm/Makefile.inc
+-include test/zdtm/pending/Makefile.inc
 -include test/fuzz/Makefile.inc
 
 .PHONY: all test unit zdtm clean install fuzz

@@ -144,14 +144,25 @@ def descendants(root, table=None):
     return res
 
 
-def pid_alive(pid):
-    """True if pid exists and is not a zombie."""
+def task_alive(path):
     try:
-        with open("/proc/%d/stat" % pid) as f:
+        with open(path) as f:
             stat = f.read()
     except OSError:
         return False
     return stat[stat.rfind(")") + 2:].split()[0] not in ("Z", "X")
+
+
+def pid_alive(pid):
+    """True if pid exists and is not a zombie.  A process whose main thread
+    exited (a zombie leader) lives on as long as one of its threads does."""
+    if task_alive("/proc/%d/stat" % pid):
+        return True
+    try:
+        tids = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return False
+    return any(task_alive("/proc/%d/task/%s/stat" % (pid, t)) for t in tids)
 
 
 def wait_gone(pid, timeout):
