@@ -92,6 +92,7 @@ TEST_BINS	:=
 
 -include compel/Makefile.inc
 -include soccr/Makefile.inc
+-include criu/pie/Makefile.inc
 
 # ---------------------------------------------------------------- criu
 CRIU_SRCS	:= $(wildcard criu/*.c)

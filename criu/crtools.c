@@ -11,6 +11,9 @@
 #include "common/compiler.h"
 #include "cr_options.h"
 #include "cr-check.h"
+#include "cr-dump.h"
+#include "cr-restore.h"
+#include "cr-service.h"
 #include "crtools.h"
 #include "log.h"
 #include "version.h"
@@ -26,13 +29,13 @@ static int cmd_not_landed(const struct cr_options *o)
  * landed says so and exits 1 rather than pretending.
  */
 static const struct cr_command commands[] = {
-	{ "dump", cmd_not_landed, CMD_IMAGES },
+	{ "dump", cr_dump, CMD_IMAGES },
 	{ "pre-dump", cmd_not_landed, CMD_IMAGES },
-	{ "restore", cmd_not_landed, CMD_IMAGES },
+	{ "restore", cr_restore, CMD_IMAGES },
 	{ "page-server", cmd_not_landed, CMD_IMAGES },
 	{ "lazy-pages", cmd_not_landed, CMD_IMAGES },
 	{ "check", cr_check, 0 },
-	{ "swrk", cmd_not_landed, 0 },
+	{ "swrk", cr_swrk, 0 },
 	{ "cpuinfo", cmd_not_landed, CMD_IMAGES },
 	{ "dedup", cmd_not_landed, CMD_IMAGES },
 };

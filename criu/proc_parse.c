@@ -189,6 +189,8 @@ static int status_field(struct proc_status *st, const char *key, const char *val
 		st->seccomp_mode = atoi(val);
 	else if (!strcmp(key, "NoNewPrivs"))
 		st->no_new_privs = atoi(val);
+	else if (!strcmp(key, "Umask"))
+		st->umask = (int)strtol(val, NULL, 8);
 	return 0;
 }
 
@@ -210,6 +212,7 @@ int parse_pid_status(pid_t pid, pid_t tid, struct proc_status *st)
 	st->nr_nspid = 0;
 	st->seccomp_mode = 0;
 	st->no_new_privs = 0;
+	st->umask = -1;
 	while (getline(&line, &len, f) > 0) {
 		char *colon = strchr(line, ':'), *val;
 

@@ -52,6 +52,7 @@ struct proc_status {
 	uint64_t sig_pnd, shd_pnd, sig_blk, sig_ign, sig_cgt;
 	int seccomp_mode;
 	int no_new_privs;
+	int umask; /* -1 when the kernel does not show it */
 	unsigned int nr_nspid;
 	pid_t nspid[32]; /* pid in each pid namespace, outermost first */
 };

@@ -6,6 +6,10 @@
  * Both supported architectures are run here with 4 KiB pages; arm64 kernels
  * built with 16K/64K pages would need this to become a run-time value.
  */
+/* <sys/user.h> has its own spelling of these; ours win. */
+#undef PAGE_SHIFT
+#undef PAGE_SIZE
+#undef PAGE_MASK
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
 #define PAGE_MASK (~(PAGE_SIZE - 1))

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef COMPEL_STATE_H
+#define COMPEL_STATE_H
+
+#include <stdint.h>
+
+#include "compel/task.h"
+
+/*
+ * Replace the state thread @idx of a frozen task gets back when it is
+ * unfrozen: its registers (the extended state must have the size the
+ * frozen thread reported) and its blocked signal mask.  This is how a
+ * restored thread receives the registers saved in its image.
+ */
+int compel_thread_set_state(struct compel_task *task, unsigned int idx,
+			    const struct compel_regs *regs, uint64_t sigmask);
+
+#endif

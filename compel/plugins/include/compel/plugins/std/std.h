@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef COMPEL_PLUGINS_STD_STD_H
+#define COMPEL_PLUGINS_STD_STD_H
+
+/*
+ * The std plugin: the runtime every parasite links.  It owns the entry point
+ * and the daemon loop; the parasite supplies the two command handlers below.
+ */
+#include "compel/rpc.h"
+#include "compel/plugins/std/log.h"
+#include "compel/plugins/std/string.h"
+#include "compel/plugins/std/syscall.h"
+
+/*
+ * Supplied by the parasite.  parasite_daemon_cmd() serves commands sent on the
+ * control socket; parasite_trap_cmd() runs a per-thread command (on any
+ * thread, the leader included).  Return >= 0 or -errno.
+ */
+int parasite_daemon_cmd(unsigned int cmd, void *args);
+int parasite_trap_cmd(unsigned int cmd, void *args);
+
+/* The header compel filled in for this run. */
+struct compel_parasite_hdr *std_hdr(void);
+
+/* Send @nr fds to compel over the control socket (compel_recv_fds() takes them). */
+int std_send_fds(const int *fds, unsigned int nr);
+
+#endif

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The address space of a frozen task: mm fields, mappings and pages. */
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/page.h"
+#include "dump.h"
+#include "fs.pb-c.h"
+#include "image.h"
+#include "log.h"
+#include "mem.h"
+#include "mm.pb-c.h"
+#include "page-xfer.h"
+
+#define MAX_AUXV 512
+
+/* Files already saved for this task's mappings, by inode. */
+struct mapped_seen {
+	dev_t dev;
+	ino_t ino;
+	uint32_t id;
+};
+
+struct mm_state {
+	struct mapped_seen *seen;
+	size_t nr_seen;
+};
+
+static int save_path_file(struct dump_ctx *ctx, struct mm_state *ms, pid_t pid,
+			  const char *proc_link, const char *what, uint32_t *id)
+{
+	char link[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+	size_t i;
+	int fd, ret;
+
+	fd = open(proc_link, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		pr_perror("Can't open %s (%s of task %d)", proc_link, what, pid);
+		return -1;
+	}
+	if (fstat(fd, &st)) {
+		pr_perror("Can't stat %s", proc_link);
+		close(fd);
+		return -1;
+	}
+	for (i = 0; i < ms->nr_seen; i++)
+		if (ms->seen[i].dev == st.st_dev && ms->seen[i].ino == st.st_ino) {
+			*id = ms->seen[i].id;
+			close(fd);
+			return 0;
+		}
+	n = readlink(proc_link, link, sizeof(link) - 1);
+	if (n < 0) {
+		pr_perror("Can't read link %s", proc_link);
+		close(fd);
+		return -1;
+	}
+	link[n] = '\0';
+	ret = files_dump_path_fd(ctx->files, pid, fd, link, id);
+	close(fd);
+	if (ret)
+		return -1;
+	{
+		struct mapped_seen *s = realloc(ms->seen, (ms->nr_seen + 1) * sizeof(*s));
+
+		if (!s)
+			return -1;
+		ms->seen = s;
+		s[ms->nr_seen].dev = st.st_dev;
+		s[ms->nr_seen].ino = st.st_ino;
+		s[ms->nr_seen].id = *id;
+		ms->nr_seen++;
+	}
+	return 0;
+}
+
+static int save_vma_files(struct dump_ctx *ctx, struct mm_state *ms, pid_t pid,
+			  struct vm_area_list *vmas)
+{
+	struct vma_area *v;
+	char link[128];
+	uint32_t id;
+
+	list_for_each_entry(v, &vmas->h, list) {
+		if (!(v->e.status & (VMA_FILE_PRIVATE | VMA_FILE_SHARED)))
+			continue;
+		if (v->e.status & VMA_AREA_MEMFD) {
+			pr_err("Task %d maps memfd %s: not supported yet\n", pid, v->path);
+			return -1;
+		}
+		snprintf(link, sizeof(link), "/proc/%d/map_files/%lx-%lx", pid,
+			 (unsigned long)v->e.start, (unsigned long)v->e.end);
+		if (save_path_file(ctx, ms, pid, link, v->path ? v->path : "mapping", &id))
+			return -1;
+		v->e.shmid = id;
+	}
+	list_for_each_entry(v, &vmas->h, list)
+		if (v->e.status & VMA_ANON_SHARED) {
+			pr_err("Task %d has shared anonymous memory at %lx-%lx: not supported "
+			       "yet\n", pid, (unsigned long)v->e.start, (unsigned long)v->e.end);
+			return -1;
+		}
+	return 0;
+}
+
+static int read_auxv(pid_t pid, uint64_t **auxv, size_t *n)
+{
+	char path[64];
+	uint64_t *buf = calloc(MAX_AUXV, sizeof(*buf));
+	ssize_t got;
+	int fd;
+
+	if (!buf)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/auxv", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		pr_perror("Can't open %s", path);
+		free(buf);
+		return -1;
+	}
+	got = read(fd, buf, MAX_AUXV * sizeof(*buf));
+	close(fd);
+	if (got < 0) {
+		pr_perror("Can't read %s", path);
+		free(buf);
+		return -1;
+	}
+	*auxv = buf;
+	*n = (size_t)got / sizeof(*buf);
+	return 0;
+}
+
+static int write_mm(struct dump_ctx *ctx, struct pstree_item *it, uint32_t exe_id)
+{
+	struct dump_item *di = dump_item(it);
+	MmEntry mm = MM_ENTRY__INIT;
+	VmaEntry **vp = calloc(di->vmas.nr + 1, sizeof(*vp));
+	struct vma_area *v;
+	struct cr_img *img;
+	size_t n = 0;
+	int ret = -1;
+
+	if (!vp || read_auxv(it->pid, &mm.mm_saved_auxv, &mm.n_mm_saved_auxv)) {
+		free(vp);
+		return -1;
+	}
+	mm.mm_start_code = di->stat.start_code;
+	mm.mm_end_code = di->stat.end_code;
+	mm.mm_start_data = di->stat.start_data;
+	mm.mm_end_data = di->stat.end_data;
+	mm.mm_start_stack = di->stat.start_stack;
+	mm.mm_start_brk = di->stat.start_brk;
+	mm.mm_brk = di->brk;
+	mm.mm_arg_start = di->stat.arg_start;
+	mm.mm_arg_end = di->stat.arg_end;
+	mm.mm_env_start = di->stat.env_start;
+	mm.mm_env_end = di->stat.env_end;
+	mm.exe_file_id = exe_id;
+	list_for_each_entry(v, &di->vmas.h, list)
+		vp[n++] = &v->e;
+	mm.n_vmas = n;
+	mm.vmas = vp;
+
+	img = open_image_at(ctx->dfd, CR_FD_MM, O_DUMP, it->pid);
+	if (img) {
+		ret = pb_write_one(img, &mm, PB_MM);
+		if (close_image(img))
+			ret = -1;
+	}
+	free(mm.mm_saved_auxv);
+	free(vp);
+	return ret;
+}
+
+static int write_fs(struct dump_ctx *ctx, struct mm_state *ms, struct pstree_item *it)
+{
+	FsEntry fe = FS_ENTRY__INIT;
+	char link[64];
+	struct cr_img *img;
+	int ret;
+
+	snprintf(link, sizeof(link), "/proc/%d/cwd", it->pid);
+	if (save_path_file(ctx, ms, it->pid, link, "cwd", &fe.cwd_id))
+		return -1;
+	snprintf(link, sizeof(link), "/proc/%d/root", it->pid);
+	if (save_path_file(ctx, ms, it->pid, link, "root", &fe.root_id))
+		return -1;
+	if (dump_item(it)->umask >= 0) {
+		fe.has_umask = true;
+		fe.umask = (uint32_t)dump_item(it)->umask;
+	}
+	img = open_image_at(ctx->dfd, CR_FD_FS, O_DUMP, it->pid);
+	if (!img)
+		return -1;
+	ret = pb_write_one(img, &fe, PB_FS);
+	if (close_image(img))
+		ret = -1;
+	return ret;
+}
+
+static int dump_pages(struct dump_ctx *ctx, struct pstree_item *it)
+{
+	struct dump_item *di = dump_item(it);
+	struct page_set ps;
+	struct page_xfer x;
+	int ret = -1;
+
+	page_set_init(&ps);
+	if (collect_task_pages(it->pid, &di->vmas, &ps, PAGEMAP_WALK_AUTO))
+		goto out;
+	if (open_page_xfer(&x, ctx->dfd, it->pid, ctx->next_pages_id++))
+		goto out;
+	if (dump_task_pages(it->pid, &ps, &x)) {
+		abort_page_xfer(&x);
+		goto out;
+	}
+	if (close_page_xfer(&x))
+		goto out;
+	ctx->pages_scanned += ps.nr_scanned;
+	ctx->pages_written += x.nr_pages;
+	ret = 0;
+out:
+	page_set_free(&ps);
+	return ret;
+}
+
+int dump_task_mm(struct dump_ctx *ctx, struct pstree_item *it)
+{
+	struct dump_item *di = dump_item(it);
+	struct mm_state ms = { 0 };
+	char link[64];
+	uint32_t exe_id;
+	int ret = -1;
+
+	if (collect_vmas(it->pid, &di->vmas))
+		return -1;
+	snprintf(link, sizeof(link), "/proc/%d/exe", it->pid);
+	if (save_vma_files(ctx, &ms, it->pid, &di->vmas) ||
+	    save_path_file(ctx, &ms, it->pid, link, "exe", &exe_id) ||
+	    write_fs(ctx, &ms, it) || dump_pages(ctx, it) || write_mm(ctx, it, exe_id))
+		goto out;
+	ret = 0;
+out:
+	free(ms.seen);
+	return ret;
+}

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Handing open descriptions between restored tasks.  Each task has one
+ * datagram socket pair, made in criu before the tasks are forked so that
+ * every task inherits every pair: a task receives on its own pair and
+ * sends with SCM_RIGHTS into the pair of the task it gives a file to.
+ * Datagrams keep one description per message, tagged with its id, so the
+ * order of arrival does not matter.  Sends never wait on a receiver, so
+ * owners hand out everything before they wait for anything: no cycle of
+ * tasks can block each other.
+ */
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "files.h"
+#include "log.h"
+
+/* A task that waits longer than this for a file has lost its owner. */
+#define TRANSPORT_TIMEOUT_MS 30000
+
+struct files_rst_transport {
+	int nr;
+	pid_t *pids;
+	int (*sk)[2]; /* [0]: the task receives here; [1]: others send here */
+	int self; /* index of the task this process became, -1 in criu */
+};
+
+int files_rst_transport_create_pids(const pid_t *pids, int nr, struct files_rst_transport **out)
+{
+	struct files_rst_transport *tr = calloc(1, sizeof(*tr));
+	int i;
+
+	if (!tr)
+		goto oom;
+	tr->self = -1;
+	tr->pids = calloc(nr, sizeof(*tr->pids));
+	tr->sk = calloc(nr, sizeof(*tr->sk));
+	if (!tr->pids || !tr->sk)
+		goto oom;
+	for (i = 0; i < nr; i++) {
+		tr->pids[i] = pids[i];
+		if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, tr->sk[i])) {
+			pr_perror("Can't make the file transport socket of task %d", pids[i]);
+			files_rst_transport_destroy(tr);
+			return -1;
+		}
+		tr->nr++;
+	}
+	*out = tr;
+	return 0;
+oom:
+	pr_err("files: out of memory\n");
+	files_rst_transport_destroy(tr);
+	return -1;
+}
+
+void files_rst_transport_destroy(struct files_rst_transport *tr)
+{
+	int i;
+
+	if (!tr)
+		return;
+	for (i = 0; i < tr->nr; i++) {
+		if (tr->sk[i][0] >= 0)
+			close(tr->sk[i][0]);
+		if (tr->sk[i][1] >= 0)
+			close(tr->sk[i][1]);
+	}
+	free(tr->pids);
+	free(tr->sk);
+	free(tr);
+}
+
+static int task_index(const struct files_rst_transport *tr, pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < tr->nr; i++)
+		if (tr->pids[i] == pid)
+			return i;
+	return -1;
+}
+
+int files_transport_enter(struct files_rst_transport *tr, pid_t self, int base)
+{
+	int i, me = task_index(tr, self);
+
+	if (me < 0) {
+		pr_err("files: task %d has no transport socket\n", self);
+		return -1;
+	}
+	if (tr->self == me)
+		return 0;
+	tr->self = me;
+	/*
+	 * Only our receive end and the others' send ends are of use here; the
+	 * rest may sit on a number the task needs, so it goes, and what stays
+	 * moves above the task's fds.
+	 */
+	for (i = 0; i < tr->nr; i++) {
+		int *keep = i == me ? &tr->sk[i][0] : &tr->sk[i][1];
+		int *drop = i == me ? &tr->sk[i][1] : &tr->sk[i][0];
+
+		close(*drop);
+		*drop = -1;
+		*keep = files_service_fd(*keep, base);
+		if (*keep < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int files_transport_send(struct files_rst_transport *tr, pid_t to, uint32_t id, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = {};
+	struct iovec iov = { .iov_base = &id, .iov_len = sizeof(id) };
+	struct msghdr mh = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *ch = CMSG_FIRSTHDR(&mh);
+	int i = task_index(tr, to);
+
+	if (i < 0 || tr->sk[i][1] < 0) {
+		pr_err("files: no transport to task %d\n", to);
+		return -1;
+	}
+	ch->cmsg_level = SOL_SOCKET;
+	ch->cmsg_type = SCM_RIGHTS;
+	ch->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(ch), &fd, sizeof(int));
+	if (sendmsg(tr->sk[i][1], &mh, 0) != sizeof(id)) {
+		pr_perror("Can't send file id %u to task %d", id, to);
+		return -1;
+	}
+	return 0;
+}
+
+int files_transport_recv(struct files_rst_transport *tr, uint32_t *id, int *fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = id, .iov_len = sizeof(*id) };
+	struct msghdr mh = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *ch;
+	struct pollfd pfd;
+	ssize_t n;
+	int r;
+
+	if (tr->self < 0) {
+		pr_err("files: receiving before files_transport_enter()\n");
+		return -1;
+	}
+	pfd.fd = tr->sk[tr->self][0];
+	pfd.events = POLLIN;
+	do
+		r = poll(&pfd, 1, TRANSPORT_TIMEOUT_MS);
+	while (r < 0 && errno == EINTR);
+	if (r <= 0) {
+		if (!r)
+			errno = ETIMEDOUT;
+		pr_perror("Task %d waited in vain for a file from another task",
+			  tr->pids[tr->self]);
+		return -1;
+	}
+	n = recvmsg(pfd.fd, &mh, MSG_CMSG_CLOEXEC);
+	if (n != sizeof(*id)) {
+		pr_perror("Task %d: bad message on the file transport", tr->pids[tr->self]);
+		return -1;
+	}
+	ch = CMSG_FIRSTHDR(&mh);
+	if (!ch || ch->cmsg_type != SCM_RIGHTS || ch->cmsg_len != CMSG_LEN(sizeof(int))) {
+		pr_err("Task %d: file id %u arrived without its descriptor\n", tr->pids[tr->self],
+		       *id);
+		return -1;
+	}
+	memcpy(fd, CMSG_DATA(ch), sizeof(int));
+	return 0;
+}

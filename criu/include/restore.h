@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef CRIU_RESTORE_H
+#define CRIU_RESTORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "core.pb-c.h"
+#include "cr_options.h"
+#include "mm.pb-c.h"
+#include "pstree.h"
+#include "restorer.h"
+
+/* What restore knows of one task, read from its images before forking. */
+struct rst_item {
+	CoreEntry **cores; /* one per thread, the leader first */
+	MmEntry *mm;       /* NULL for a zombie */
+	size_t need;       /* bytes of the restore area this task uses */
+};
+
+/* A file a mapping or the exe link refers to, from files.img. */
+struct rst_regfile {
+	uint32_t id;
+	uint32_t flags;
+	char *path;
+};
+
+struct restore_ctx {
+	const struct cr_options *opts;
+	int dfd;                   /* images directory */
+	struct pstree tree;
+	unsigned long area_start;  /* the restore area, reserved in criu */
+	unsigned long area_size;
+	struct rst_sync *sync;     /* first page of the area, shared by all tasks */
+	struct rst_regfile *regfiles;
+	size_t nr_regfiles;
+	pid_t root_pid;            /* once forked */
+	bool forked;
+};
+
+static inline struct rst_item *rst_item(const struct pstree_item *it)
+{
+	return it->priv;
+}
+
+/* rst-area.c: an address range free in every task and in criu. */
+int plan_restore_area(struct restore_ctx *ctx);
+void release_restore_area(struct restore_ctx *ctx);
+size_t task_area_need(const struct pstree_item *it, size_t blob_size);
+
+/* rst-regfiles.c: paths of regular files by id. */
+int read_regfiles(struct restore_ctx *ctx);
+const struct rst_regfile *find_regfile(const struct restore_ctx *ctx, uint32_t id);
+void free_regfiles(struct restore_ctx *ctx);
+
+/* rst-task.c: runs in the forked task, never returns on success. */
+int restore_one_task(struct restore_ctx *ctx, struct pstree_item *it);
+
+/* rst-final.c: seize the parked tree, load registers, let it go. */
+int finalize_restore(struct restore_ctx *ctx);
+
+#endif

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hand-over: every restored thread is parked in the restorer.  Seize
+ * each task, give every thread the registers and blocked mask of its image,
+ * unmap the restore area from it, and let the whole tree go at once.
+ */
+
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+
+#include "arch-regs.h"
+#include "compel/compel.h"
+#include "compel/state.h"
+#include "log.h"
+#include "restore.h"
+
+static int load_thread(struct compel_task *task, unsigned int idx, const CoreEntry *core)
+{
+	const struct compel_regs *cur = compel_thread_regs(task, idx);
+	const ThreadCoreEntry *tc = core->thread_core;
+	uint64_t mask = tc && tc->has_blk_sigset ? tc->blk_sigset
+						 : (core->tc ? core->tc->blk_sigset : 0);
+	struct compel_regs regs;
+	int ret;
+
+	if (arch_core_to_regs(core, cur, &regs))
+		return -1;
+	/*
+	 * Dump stored the registers with any interrupted system call already
+	 * set up to restart; no further restart must be applied on resume.
+	 */
+	regs.gp.orig_rax = (unsigned long)-1;
+	ret = compel_thread_set_state(task, idx, &regs, mask);
+	arch_free_out_regs(&regs);
+	return ret;
+}
+
+static int thread_index(struct compel_task *task, pid_t tid)
+{
+	unsigned int i;
+
+	for (i = 0; i < compel_task_nr_threads(task); i++)
+		if (compel_thread_tid(task, i) == tid)
+			return (int)i;
+	return -1;
+}
+
+static int load_task(struct restore_ctx *ctx, struct pstree_item *it, struct compel_task *task)
+{
+	struct rst_item *ri = rst_item(it);
+	unsigned int i;
+	long ret;
+
+	if (compel_task_nr_threads(task) != it->nr_threads) {
+		pr_err("Task %d has %u threads after restore, %u expected\n", it->pid,
+		       compel_task_nr_threads(task), it->nr_threads);
+		return -1;
+	}
+	for (i = 0; i < it->nr_threads; i++) {
+		int idx = thread_index(task, it->threads[i]);
+
+		if (idx < 0) {
+			pr_err("Thread %d of task %d is missing\n", it->threads[i], it->pid);
+			return -1;
+		}
+		if (load_thread(task, idx, ri->cores[i])) {
+			pr_err("Can't load the registers of thread %d\n", it->threads[i]);
+			return -1;
+		}
+	}
+	if (compel_syscall(task, SYS_munmap, &ret, ctx->area_start, ctx->area_size, 0, 0, 0, 0) ||
+	    ret) {
+		pr_err("Can't unmap the restore area from task %d\n", it->pid);
+		return -1;
+	}
+	return 0;
+}
+
+int finalize_restore(struct restore_ctx *ctx)
+{
+	struct compel_task **tasks = calloc(ctx->tree.nr_items, sizeof(*tasks));
+	unsigned int i;
+	int ret = 0;
+
+	if (!tasks)
+		return -1;
+	for (i = 0; i < ctx->tree.nr_items && !ret; i++) {
+		struct pstree_item *it = ctx->tree.items[i];
+
+		if (it->state == TASK_STATE_DEAD)
+			continue;
+		tasks[i] = compel_freeze(it->pid, 0);
+		if (!tasks[i] || load_task(ctx, it, tasks[i])) {
+			pr_err("Can't hand the registers over to task %d\n", it->pid);
+			ret = -1;
+		}
+	}
+	/* Everything is in place: let the tree run (or, on error, die). */
+	for (i = 0; i < ctx->tree.nr_items; i++) {
+		if (!tasks[i])
+			continue;
+		if (compel_unfreeze(tasks[i]))
+			ret = -1;
+	}
+	free(tasks);
+	if (ret)
+		return -1;
+	for (i = 0; i < ctx->tree.nr_items; i++) {
+		struct pstree_item *it = ctx->tree.items[i];
+		const TaskCoreEntry *tc = rst_item(it)->cores[0]->tc;
+
+		if (it->state == TASK_STATE_STOPPED)
+			kill(it->pid, tc && tc->has_stop_signo && tc->stop_signo ? (int)tc->stop_signo
+										 : SIGSTOP);
+	}
+	return 0;
+}

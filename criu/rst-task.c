@@ -1,0 +1,528 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The part of restore that runs in each forked task with criu's code: lay
+ * out the restore area (restorer blob, its arguments, thread stacks,
+ * premapped memory), fill the memory from the page images, and jump into the
+ * restorer, which never comes back.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/rseq.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/page.h"
+#include "image.h"
+#include "kerndat.h"
+#include "log.h"
+#include "page-xfer.h"
+#include "restore.h"
+#include "cr-restore.h"
+#include "restorer-blob.h"
+#include "vma.h"
+
+#define THREAD_STACK_SIZE (64UL << 10)
+/* criu's fds needed by the restorer move up here, out of the tree's way. */
+#define RST_FD_BASE 900
+
+/* A bump allocator over the task's part of the restore area. */
+struct area {
+	unsigned long cur, end;
+};
+
+static void *area_alloc(struct area *a, size_t size)
+{
+	unsigned long p = a->cur;
+
+	size = PAGE_ALIGN(size);
+	if (a->cur + size > a->end || a->cur + size < a->cur) {
+		pr_err("Restore area exhausted (%zu bytes more wanted)\n", size);
+		return NULL;
+	}
+	a->cur += size;
+	return (void *)p;
+}
+
+/* Fixed anonymous memory in the (reserved) area. */
+static void *area_map(struct area *a, size_t size, int prot, int flags)
+{
+	void *p = area_alloc(a, size), *m;
+
+	if (!p)
+		return NULL;
+	m = mmap(p, PAGE_ALIGN(size), prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | flags, -1, 0);
+	if (m == MAP_FAILED) {
+		pr_perror("Can't map %zu bytes of the restore area", size);
+		return NULL;
+	}
+	return m;
+}
+
+static void *load_restorer(struct area *a)
+{
+	const struct compel_blob *b = &restorer_blob;
+	unsigned char *img = area_map(a, b->mem_size, PROT_READ | PROT_WRITE | PROT_EXEC, 0);
+	size_t i;
+
+	if (!img)
+		return NULL;
+	memcpy(img, b->image, b->image_size);
+	for (i = 0; i < b->nr_relocs; i++) {
+		uint64_t v = (uint64_t)(uintptr_t)img + b->relocs[i].addend;
+
+		memcpy(img + b->relocs[i].offset, &v, sizeof(v));
+	}
+	return img + b->entry;
+}
+
+/* Open @id's file for a mapping, at a number above the tree's fds. */
+static int open_mapped_file(struct restore_ctx *ctx, uint32_t id, int flags, int *next_fd)
+{
+	const struct rst_regfile *rf = find_regfile(ctx, id);
+	int fd, nfd;
+
+	if (!rf)
+		return -1;
+	fd = open(rf->path, flags | O_CLOEXEC);
+	if (fd < 0) {
+		pr_perror("Can't open mapped file %s", rf->path);
+		return -1;
+	}
+	nfd = fcntl(fd, F_DUPFD_CLOEXEC, (*next_fd)++);
+	close(fd);
+	if (nfd < 0)
+		pr_perror("Can't move the fd of %s", rf->path);
+	return nfd;
+}
+
+struct task_layout {
+	struct task_restore_args *args;
+	struct rst_vma *vmas;
+	struct area area;
+	int next_fd;
+};
+
+static int premap_vma(struct restore_ctx *ctx, struct task_layout *l, const VmaEntry *e,
+		      struct rst_vma *v)
+{
+	size_t len = e->end - e->start;
+	int fd = -1, flags = MAP_PRIVATE | MAP_FIXED;
+	void *p = area_alloc(&l->area, len), *m;
+
+	if (!p)
+		return -1;
+	if (e->status & VMA_FILE_PRIVATE) {
+		fd = open_mapped_file(ctx, (uint32_t)e->shmid, O_RDONLY, &l->next_fd);
+		if (fd < 0)
+			return -1;
+	} else {
+		flags |= MAP_ANONYMOUS;
+	}
+	if (e->flags & MAP_GROWSDOWN)
+		flags |= MAP_GROWSDOWN;
+	m = mmap(p, len, PROT_READ | PROT_WRITE, flags, fd, fd >= 0 ? (off_t)e->pgoff : 0);
+	if (fd >= 0)
+		close(fd);
+	if (m == MAP_FAILED) {
+		pr_perror("Can't premap %lx-%lx", (unsigned long)e->start, (unsigned long)e->end);
+		return -1;
+	}
+	v->how = RST_VMA_PREMAPPED;
+	v->premap = (uint64_t)(uintptr_t)m;
+	return 0;
+}
+
+static int prepare_vma(struct restore_ctx *ctx, struct task_layout *l, const VmaEntry *e,
+		       struct rst_vma *v)
+{
+	struct task_restore_args *args = l->args;
+
+	v->start = e->start;
+	v->end = e->end;
+	v->pgoff = e->pgoff;
+	v->prot = e->prot;
+	v->flags = e->flags;
+	v->madv = e->has_madv ? e->madv : 0;
+	v->fd = -1;
+
+	if ((e->status & VMA_ANON_PRIVATE) || (e->status & VMA_FILE_PRIVATE))
+		return premap_vma(ctx, l, e, v);
+	if (e->status & VMA_FILE_SHARED) {
+		int fl = (e->prot & PROT_WRITE) ? O_RDWR : O_RDONLY;
+
+		v->fd = open_mapped_file(ctx, (uint32_t)e->shmid, fl, &l->next_fd);
+		if (v->fd < 0)
+			return -1;
+		if (args->nr_close_fds >= ARRAY_SIZE(args->close_fds)) {
+			pr_err("Too many shared file mappings\n");
+			return -1;
+		}
+		args->close_fds[args->nr_close_fds++] = v->fd;
+		v->how = RST_VMA_FILE;
+		return 0;
+	}
+	pr_err("Can't restore mapping %lx-%lx (status %#x): not supported yet\n",
+	       (unsigned long)e->start, (unsigned long)e->end, e->status);
+	return -1;
+}
+
+/* The [vvar...][vdso] block as dumped; the kernel maps a fresh one there. */
+static int prepare_vdso(const MmEntry *mm, struct task_restore_args *args)
+{
+	unsigned long vdso = 0, vdso_len = 0, vvar = 0, vvar_end = 0;
+	size_t i;
+
+	for (i = 0; i < mm->n_vmas; i++) {
+		const VmaEntry *e = mm->vmas[i];
+
+		if (e->status & VMA_AREA_VDSO) {
+			vdso = e->start;
+			vdso_len = e->end - e->start;
+		} else if (e->status & VMA_AREA_VVAR) {
+			if (!vvar)
+				vvar = e->start;
+			vvar_end = e->end;
+		}
+	}
+	if (!vdso)
+		return 0;
+	if (!kdat.vdso.present || vdso_len != kdat.vdso.vdso_size ||
+	    (vvar && (vvar_end - vvar != kdat.vdso.vvar_size ||
+		      (int64_t)(vvar - vdso) != kdat.vdso.vvar_off))) {
+		pr_err("The vDSO of the image (%lu bytes, vvar %lu at %ld) differs from this "
+		       "kernel's (%lu, %lu at %ld): not supported yet\n",
+		       vdso_len, vvar_end - vvar, (long)(vvar - vdso),
+		       (unsigned long)kdat.vdso.vdso_size, (unsigned long)kdat.vdso.vvar_size,
+		       (long)kdat.vdso.vvar_off);
+		return -1;
+	}
+	args->vdso_block_start = vvar && vvar < vdso ? vvar : vdso;
+	return 0;
+}
+
+static int prepare_vmas(struct restore_ctx *ctx, struct task_layout *l, const MmEntry *mm)
+{
+	struct task_restore_args *args = l->args;
+	size_t i;
+
+	l->vmas = area_map(&l->area, mm->n_vmas * sizeof(struct rst_vma), PROT_READ | PROT_WRITE, 0);
+	if (!l->vmas)
+		return -1;
+	args->vmas = (uint64_t)(uintptr_t)l->vmas;
+	for (i = 0; i < mm->n_vmas; i++) {
+		const VmaEntry *e = mm->vmas[i];
+
+		if (!(e->status & VMA_AREA_REGULAR) ||
+		    (e->status & (VMA_AREA_VDSO | VMA_AREA_VVAR | VMA_AREA_VSYSCALL)))
+			continue;
+		if (prepare_vma(ctx, l, e, &l->vmas[args->nr_vmas]))
+			return -1;
+		args->nr_vmas++;
+	}
+	return prepare_vdso(mm, args);
+}
+
+static struct rst_vma *vma_of(struct task_layout *l, unsigned long addr, unsigned long end)
+{
+	uint32_t i;
+
+	for (i = 0; i < l->args->nr_vmas; i++)
+		if (l->vmas[i].start <= addr && end <= l->vmas[i].end)
+			return &l->vmas[i];
+	return NULL;
+}
+
+static int fill_pages(struct restore_ctx *ctx, struct task_layout *l, pid_t pid)
+{
+	struct page_read pr;
+	struct page_entry pe;
+	int ret;
+
+	if (open_page_read(&pr, ctx->dfd, pid))
+		return -1;
+	while ((ret = page_read_next(&pr, &pe)) == 1) {
+		unsigned long end = pe.vaddr + pe.nr_pages * PAGE_SIZE;
+		struct rst_vma *v = vma_of(l, pe.vaddr, end);
+
+		if (!v || v->how != RST_VMA_PREMAPPED) {
+			pr_err("Pages %lx-%lx of task %d lie outside its private mappings\n",
+			       pe.vaddr, end, pid);
+			ret = -1;
+			break;
+		}
+		if (pe.flags != PE_PRESENT) {
+			pr_err("Pages %lx-%lx of task %d: page flags %#x not supported yet\n",
+			       pe.vaddr, end, pid, pe.flags);
+			ret = -1;
+			break;
+		}
+		if (page_read_data(&pr, &pe, (void *)(uintptr_t)(v->premap + pe.vaddr - v->start))) {
+			ret = -1;
+			break;
+		}
+	}
+	close_page_read(&pr);
+	return ret;
+}
+
+static void copy_siginfos(struct rst_siginfo *dst, const SignalQueueEntry *q)
+{
+	size_t i;
+
+	for (i = 0; i < q->n_signals; i++) {
+		size_t len = min(q->signals[i]->siginfo.len, sizeof(dst[i].info));
+
+		memset(dst[i].info, 0, sizeof(dst[i].info));
+		memcpy(dst[i].info, q->signals[i]->siginfo.data, len);
+	}
+}
+
+static int prepare_signals(struct task_layout *l, const SignalQueueEntry *q, uint32_t *nr,
+			   uint64_t *where)
+{
+	struct rst_siginfo *si;
+
+	*nr = 0;
+	if (!q || !q->n_signals)
+		return 0;
+	si = area_map(&l->area, q->n_signals * sizeof(*si), PROT_READ | PROT_WRITE, 0);
+	if (!si)
+		return -1;
+	copy_siginfos(si, q);
+	*nr = q->n_signals;
+	*where = (uint64_t)(uintptr_t)si;
+	return 0;
+}
+
+static uint64_t caps64(const uint32_t *v, size_t n)
+{
+	return (n > 0 ? v[0] : 0) | (n > 1 ? (uint64_t)v[1] << 32 : 0);
+}
+
+static int prepare_thread(struct task_layout *l, const CoreEntry *core, pid_t tid,
+			  struct rst_thread *t)
+{
+	const ThreadCoreEntry *tc = core->thread_core;
+	const CredsEntry *cr = tc ? tc->creds : NULL;
+	void *stack = area_map(&l->area, THREAD_STACK_SIZE, PROT_READ | PROT_WRITE, 0);
+
+	if (!stack || !tc || !cr || !core->thread_info) {
+		if (stack)
+			pr_err("Core of thread %d lacks thread_core, creds or registers\n", tid);
+		return -1;
+	}
+	t->tid = tid;
+	t->stack_top = (uint64_t)(uintptr_t)stack + THREAD_STACK_SIZE;
+	t->clear_child_tid = core->thread_info->clear_tid_addr;
+	if (tc->sas) {
+		t->sas_sp = tc->sas->ss_sp;
+		t->sas_size = tc->sas->ss_size;
+		t->sas_flags = tc->sas->ss_flags;
+	} else {
+		t->sas_flags = SS_DISABLE;
+	}
+	if (tc->rseq_entry && tc->rseq_entry->rseq_abi_pointer) {
+		t->rseq_abi = tc->rseq_entry->rseq_abi_pointer;
+		t->rseq_len = tc->rseq_entry->rseq_abi_size;
+		t->rseq_sig = tc->rseq_entry->signature;
+	}
+	t->pdeath_sig = tc->has_pdeath_sig ? (int32_t)tc->pdeath_sig : 0;
+	strncpy(t->comm, tc->comm ? tc->comm : (core->tc ? core->tc->comm : ""),
+		sizeof(t->comm) - 1);
+	t->uids[0] = cr->uid;
+	t->uids[1] = cr->euid;
+	t->uids[2] = cr->suid;
+	t->uids[3] = cr->fsuid;
+	t->gids[0] = cr->gid;
+	t->gids[1] = cr->egid;
+	t->gids[2] = cr->sgid;
+	t->gids[3] = cr->fsgid;
+	t->cap_inh = caps64(cr->cap_inh, cr->n_cap_inh);
+	t->cap_prm = caps64(cr->cap_prm, cr->n_cap_prm);
+	t->cap_eff = caps64(cr->cap_eff, cr->n_cap_eff);
+	t->cap_bnd = caps64(cr->cap_bnd, cr->n_cap_bnd);
+	t->secbits = cr->secbits;
+	t->timerslack_ns = 50000;
+	return prepare_signals(l, tc->signals_p, &t->nr_pending, &t->pending);
+}
+
+static void set_itimer(struct rst_itimer *t, const ItimerEntry *e)
+{
+	if (!e)
+		return;
+	t->interval_sec = (int64_t)e->isec;
+	t->interval_usec = (int64_t)e->iusec;
+	t->value_sec = (int64_t)e->vsec;
+	t->value_usec = (int64_t)e->vusec;
+}
+
+static int prepare_process(struct restore_ctx *ctx, struct task_layout *l, struct pstree_item *it)
+{
+	struct task_restore_args *args = l->args;
+	const TaskCoreEntry *tc = rst_item(it)->cores[0]->tc;
+	const CredsEntry *cr = rst_item(it)->cores[0]->thread_core->creds;
+	size_t i;
+
+	if (!tc) {
+		pr_err("Core of task %d lacks the task part\n", it->pid);
+		return -1;
+	}
+	for (i = 0; i < tc->n_sigactions && i < RST_NSIG; i++) {
+		args->sigactions[i].handler = tc->sigactions[i]->sigaction;
+		args->sigactions[i].flags = tc->sigactions[i]->flags;
+		args->sigactions[i].restorer = tc->sigactions[i]->restorer;
+		args->sigactions[i].mask = tc->sigactions[i]->mask;
+	}
+	if (tc->timers) {
+		set_itimer(&args->itimers[0], tc->timers->real);
+		set_itimer(&args->itimers[1], tc->timers->virt);
+		set_itimer(&args->itimers[2], tc->timers->prof);
+		if (tc->timers->n_posix) {
+			pr_err("Task %d has POSIX timers: not supported yet\n", it->pid);
+			return -1;
+		}
+	}
+	if (tc->rlimits) {
+		args->nr_rlimits = min(tc->rlimits->n_rlimits, (size_t)RST_NR_RLIMITS);
+		for (i = 0; i < args->nr_rlimits; i++) {
+			args->rlimits[i].cur = tc->rlimits->rlimits[i]->cur;
+			args->rlimits[i].max = tc->rlimits->rlimits[i]->max;
+		}
+	}
+	args->personality = tc->personality;
+	args->child_subreaper = tc->has_child_subreaper && tc->child_subreaper;
+	if (cr && cr->n_groups) {
+		uint32_t *g = area_map(&l->area, cr->n_groups * sizeof(*g), PROT_READ | PROT_WRITE, 0);
+
+		if (!g)
+			return -1;
+		memcpy(g, cr->groups, cr->n_groups * sizeof(*g));
+		args->groups = (uint64_t)(uintptr_t)g;
+		args->nr_groups = cr->n_groups;
+	}
+	(void)ctx;
+	return prepare_signals(l, tc->signals_s, &args->nr_shared_pending, &args->shared_pending);
+}
+
+static int prepare_mm_fields(struct restore_ctx *ctx, struct task_layout *l, const MmEntry *mm)
+{
+	struct rst_mm_map *m = &l->args->mm;
+	uint64_t *auxv;
+
+	m->start_code = mm->mm_start_code;
+	m->end_code = mm->mm_end_code;
+	m->start_data = mm->mm_start_data;
+	m->end_data = mm->mm_end_data;
+	m->start_brk = mm->mm_start_brk;
+	m->brk = mm->mm_brk;
+	m->start_stack = mm->mm_start_stack;
+	m->arg_start = mm->mm_arg_start;
+	m->arg_end = mm->mm_arg_end;
+	m->env_start = mm->mm_env_start;
+	m->env_end = mm->mm_env_end;
+	auxv = area_map(&l->area, (mm->n_mm_saved_auxv + 2) * sizeof(*auxv), PROT_READ | PROT_WRITE,
+			0);
+	if (!auxv)
+		return -1;
+	memcpy(auxv, mm->mm_saved_auxv, mm->n_mm_saved_auxv * sizeof(*auxv));
+	m->auxv = (uint64_t)(uintptr_t)auxv;
+	m->auxv_size = mm->n_mm_saved_auxv * sizeof(*auxv);
+	m->exe_fd = (uint32_t)open_mapped_file(ctx, mm->exe_file_id, O_RDONLY, &l->next_fd);
+	if ((int)m->exe_fd < 0)
+		return -1;
+	l->args->dumpable = mm->has_dumpable ? mm->dumpable : 1;
+	l->args->thp_disabled = mm->has_thp_disabled && mm->thp_disabled;
+	l->args->close_fds[l->args->nr_close_fds++] = (int)m->exe_fd;
+	return 0;
+}
+
+static int prepare_threads(struct task_layout *l, struct pstree_item *it)
+{
+	struct rst_thread *t;
+	unsigned int i;
+
+	t = area_map(&l->area, it->nr_threads * sizeof(*t), PROT_READ | PROT_WRITE, 0);
+	if (!t)
+		return -1;
+	l->args->threads = (uint64_t)(uintptr_t)t;
+	l->args->nr_threads = it->nr_threads;
+	for (i = 0; i < it->nr_threads; i++)
+		if (prepare_thread(l, rst_item(it)->cores[i], it->threads[i], &t[i]))
+			return -1;
+	return 0;
+}
+
+/* A copy of the log fd above the tree's own fd numbers, for the restorer. */
+static int move_log_fd(void)
+{
+	return fcntl(log_get_fd(), F_DUPFD, RST_FD_BASE - 1);
+}
+
+/*
+ * A forked child keeps its parent's rseq registration, and a thread can hold
+ * only one: drop criu's (glibc's) so the restorer can register the task's.
+ */
+static int drop_own_rseq(void)
+{
+	void *area = (char *)__builtin_thread_pointer() + __rseq_offset;
+
+	if (!__rseq_size)
+		return 0;
+	/* glibc registers at least the original 32-byte area, whatever __rseq_size says. */
+	if (syscall(SYS_rseq, area, max(__rseq_size, 32U), RSEQ_FLAG_UNREGISTER, RSEQ_SIG) &&
+	    syscall(SYS_rseq, area, __rseq_size, RSEQ_FLAG_UNREGISTER, RSEQ_SIG)) {
+		pr_perror("Can't unregister criu's rseq area");
+		return -1;
+	}
+	return 0;
+}
+
+typedef void (*restorer_entry_t)(struct task_restore_args *args, unsigned long stack);
+
+int restore_one_task(struct restore_ctx *ctx, struct pstree_item *it)
+{
+	struct rst_item *ri = rst_item(it);
+	struct task_layout l = { 0 };
+	restorer_entry_t entry;
+	sigset_t all;
+
+	l.area.cur = ctx->area_start + PAGE_SIZE;
+	l.area.end = ctx->area_start + ctx->area_size;
+	l.next_fd = RST_FD_BASE;
+
+	entry = (restorer_entry_t)load_restorer(&l.area);
+	l.args = area_map(&l.area, sizeof(*l.args), PROT_READ | PROT_WRITE, 0);
+	if (!entry || !l.args)
+		return -1;
+	l.args->magic = RST_MAGIC;
+	l.args->pid = it->pid;
+	l.args->log_level = log_get_loglevel();
+	l.args->log_fd = move_log_fd();
+	l.args->area_start = ctx->area_start;
+	l.args->area_end = ctx->area_start + ctx->area_size;
+	l.args->sync = (uint64_t)(uintptr_t)ctx->sync;
+	l.args->umask = 022;
+
+	if (prepare_vmas(ctx, &l, ri->mm) || fill_pages(ctx, &l, it->pid) ||
+	    prepare_mm_fields(ctx, &l, ri->mm) || prepare_threads(&l, it) ||
+	    prepare_process(ctx, &l, it))
+		return -1;
+
+	if (drop_own_rseq())
+		return -1;
+	pr_info("Task %d: jumping to the restorer\n", it->pid);
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	entry(l.args, ((struct rst_thread *)(uintptr_t)l.args->threads)[0].stack_top);
+	__builtin_unreachable();
+}
+
+size_t restorer_blob_size(void)
+{
+	return restorer_blob.mem_size;
+}
