@@ -15,4 +15,10 @@
 int compel_thread_set_state(struct compel_task *task, unsigned int idx,
 			    const struct compel_regs *regs, uint64_t sigmask);
 
+/*
+ * Free @task without touching the process: for tasks criu has killed
+ * while they were frozen, which have nothing left to restore.
+ */
+void compel_forget(struct compel_task *task);
+
 #endif

@@ -75,6 +75,24 @@ static int restore_threads(struct compel_task *task)
 	return ret;
 }
 
+/* compel's own side of a parasite: the mapping and fds, nothing remote. */
+static void release_local(struct compel_parasite *p)
+{
+	if (p->local)
+		munmap(p->local, p->size);
+	if (p->ctl >= 0)
+		close(p->ctl);
+	if (p->log >= 0)
+		close(p->log);
+	p->task->parasite = NULL;
+	free(p);
+}
+
+void parasite_forget(struct compel_parasite *p)
+{
+	release_local(p);
+}
+
 int parasite_destroy(struct compel_parasite *p)
 {
 	int ret = 0;
@@ -88,14 +106,7 @@ int parasite_destroy(struct compel_parasite *p)
 		ret = -1;
 	if (restore_threads(p->task))
 		ret = -1;
-	if (p->local)
-		munmap(p->local, p->size);
-	if (p->ctl >= 0)
-		close(p->ctl);
-	if (p->log >= 0)
-		close(p->log);
-	p->task->parasite = NULL;
-	free(p);
+	release_local(p);
 	return ret;
 }
 

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Overriding the state a frozen thread resumes with. */
 
+#include <stdlib.h>
+
 #include "compel/state.h"
 #include "compel-priv/arch.h"
+#include "compel-priv/parasite.h"
 #include "compel-priv/log.h"
 #include "compel-priv/task.h"
 
@@ -23,4 +26,16 @@ int compel_thread_set_state(struct compel_task *task, unsigned int idx,
 	th->stop_sig = 0;
 	th->dirty = true;
 	return 0;
+}
+
+void compel_forget(struct compel_task *task)
+{
+	unsigned int i;
+
+	if (task->parasite)
+		parasite_forget(task->parasite);
+	for (i = 0; i < task->nr_threads; i++)
+		arch_free_regs(&task->threads[i].regs);
+	free(task->threads);
+	free(task);
 }

@@ -49,6 +49,9 @@ static inline struct compel_parasite_hdr *parasite_hdr(struct compel_parasite *p
 /* Copy the blob into the shared area and relocate it for its remote address. */
 int blob_load(struct compel_parasite *p);
 
+/* Drop compel's side of @p without touching the task (it is gone). */
+void parasite_forget(struct compel_parasite *p);
+
 /* Undo whatever part of an infection is in place; the task stays frozen. */
 int parasite_destroy(struct compel_parasite *p);
 
