@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "compel/compel.h"
+#include "compel/state.h"
 #include "cr-dump.h"
 #include "dump.h"
 #include "files.h"
@@ -179,12 +180,13 @@ static void release_tree(struct dump_ctx *ctx, bool kill_it)
 	for (i = ctx->tree.nr_items; i-- > 0;) {
 		struct dump_item *di = dump_item(ctx->tree.items[i]);
 
-		if (di && di->task) {
-			if (compel_unfreeze(di->task) && !kill_it)
-				pr_err("Task %d was not released cleanly\n",
-				       ctx->tree.items[i]->pid);
-			di->task = NULL;
-		}
+		if (!di || !di->task)
+			continue;
+		if (kill_it)
+			compel_forget(di->task);
+		else if (compel_unfreeze(di->task))
+			pr_err("Task %d was not released cleanly\n", ctx->tree.items[i]->pid);
+		di->task = NULL;
 	}
 }
 

@@ -23,6 +23,7 @@
 
 #include "common/page.h"
 #include "cr-restore.h"
+#include "files.h"
 #include "image.h"
 #include "inventory.pb-c.h"
 #include "kerndat.h"
@@ -130,6 +131,13 @@ static void free_task_images(struct pstree_item *it)
 	it->priv = NULL;
 }
 
+static uint32_t files_id_of(const struct pstree_item *it)
+{
+	const CoreEntry *core = rst_item(it)->cores[0];
+
+	return core->ids ? core->ids->files_id : (uint32_t)it->pid;
+}
+
 static bool pid_taken(pid_t pid)
 {
 	char path[32];
@@ -144,8 +152,10 @@ static int stage_read(void *arg)
 	struct restore_ctx *ctx = arg;
 	unsigned int i, j;
 
+	struct files_rst_opts fo = { .root = ctx->opts->root };
+
 	if (kerndat_init() || read_inventory(ctx) || read_pstree_image(ctx->dfd, &ctx->tree) ||
-	    read_regfiles(ctx))
+	    read_regfiles(ctx) || files_rst_ctx_open(ctx->dfd, &fo, &ctx->files))
 		return -1;
 	for (i = 0; i < ctx->tree.nr_items; i++) {
 		struct pstree_item *it = ctx->tree.items[i];
@@ -158,8 +168,11 @@ static int stage_read(void *arg)
 				       it->threads[j]);
 				return -1;
 			}
+		if (it->state != TASK_STATE_DEAD &&
+		    files_rst_add_task(ctx->files, it->pid, files_id_of(it)))
+			return -1;
 	}
-	return 0;
+	return files_rst_prepare(ctx->files);
 }
 
 static void unstage_read(void *arg)
@@ -171,6 +184,9 @@ static void unstage_read(void *arg)
 		free_task_images(ctx->tree.items[i]);
 	pstree_free(&ctx->tree);
 	free_regfiles(ctx);
+	if (ctx->files)
+		files_rst_ctx_close(ctx->files);
+	ctx->files = NULL;
 }
 
 static int stage_area(void *arg)
@@ -292,7 +308,7 @@ static void task_main(struct restore_ctx *ctx, struct pstree_item *it)
 	}
 	if (it->state == TASK_STATE_DEAD)
 		become_zombie(it);
-	if (wait_zombie_children(it))
+	if (wait_zombie_children(it) || restore_task_files(ctx, it))
 		task_fail(ctx, it);
 	restore_one_task(ctx, it);
 	task_fail(ctx, it);
@@ -337,6 +353,8 @@ static int stage_fork(void *arg)
 	struct restore_ctx *ctx = arg;
 	unsigned long flags = ctx->opts->restore_sibling ? CLONE_PARENT : 0;
 
+	if (files_rst_transport_create(ctx->files, &ctx->tr))
+		return -1;
 	fflush(NULL);
 	ctx->root_pid = fork_task(ctx, ctx->tree.root, flags);
 	return ctx->root_pid < 0 ? -1 : 0;
@@ -344,7 +362,12 @@ static int stage_fork(void *arg)
 
 static void unstage_fork(void *arg)
 {
-	kill_tree(arg);
+	struct restore_ctx *ctx = arg;
+
+	kill_tree(ctx);
+	if (ctx->tr)
+		files_rst_transport_destroy(ctx->tr);
+	ctx->tr = NULL;
 }
 
 static bool root_died(struct restore_ctx *ctx)
@@ -432,6 +455,8 @@ int cr_restore(const struct cr_options *o)
 		ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	}
 out_done:
+	if (ctx.tr)
+		files_rst_transport_destroy(ctx.tr);
 	undo_stages(restore_stages, 2, &ctx);
 out:
 	close(ctx.dfd);

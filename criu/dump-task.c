@@ -444,7 +444,11 @@ static int check_posix_timers(pid_t pid)
 	return 0;
 }
 
-static int dump_rlimits(pid_t pid, struct core_bufs *b)
+/*
+ * Asked from inside the task: reading another user's limits from outside
+ * needs CAP_SYS_RESOURCE, which root may lack (it does in containers).
+ */
+static int dump_rlimits(struct compel_task *task, struct core_bufs *b, struct scratch *s)
 {
 	int i;
 
@@ -452,10 +456,9 @@ static int dump_rlimits(pid_t pid, struct core_bufs *b)
 	for (i = 0; i < NR_RLIMITS; i++) {
 		struct rlimit rl;
 
-		if (prlimit(pid, i, NULL, &rl)) {
-			pr_perror("Can't read limit %d of task %d", i, pid);
+		if (rsys(task, 0, SYS_prlimit64, NULL, 0, i, 0, s->addr) ||
+		    scratch_read(s, &rl, sizeof(rl)))
 			return -1;
-		}
 		rlimit_entry__init(&b->rl[i]);
 		b->rl[i].cur = rl.rlim_cur;
 		b->rl[i].max = rl.rlim_max;
@@ -556,7 +559,7 @@ int dump_task_core(struct dump_ctx *ctx, struct pstree_item *it)
 			goto out;
 	b = container_of(di->cores[0], struct core_bufs, core);
 	if (dump_task_misc(it, b, &s) || dump_sigactions(di->task, b, &s) ||
-	    dump_itimers(di->task, b, &s) || dump_rlimits(it->pid, b))
+	    dump_itimers(di->task, b, &s) || dump_rlimits(di->task, b, &s))
 		goto out;
 	ret = 0;
 out:

@@ -168,8 +168,7 @@ out:
 	return ret;
 }
 
-int ghost_dump(struct files_dump_ctx *ctx, const struct fd_parms *p, uint32_t id,
-	       const char *path)
+int ghost_dump(struct files_dump_ctx *ctx, const struct fd_parms *p, uint32_t id, const char *path)
 {
 	RemapFilePathEntry rpe = REMAP_FILE_PATH_ENTRY__INIT;
 	struct reg_dump_priv *priv = dump_priv(ctx);
@@ -313,7 +312,8 @@ static int read_ghost_body(struct ghost_data *g, struct cr_img *img)
 	/* Old layout: the raw contents up to the end of the image. */
 	for (;;) {
 		uint64_t off = g->nr_chunks ? g->chunks[g->nr_chunks - 1].off +
-						      g->chunks[g->nr_chunks - 1].len : 0;
+						      g->chunks[g->nr_chunks - 1].len :
+					      0;
 		char *buf = malloc(GHOST_COPY_BUF);
 		ssize_t n;
 
@@ -359,8 +359,7 @@ static int load_ghost(struct files_rst_ctx *ctx, struct reg_rst_priv *priv, uint
 	if (pb_read_one(img, (void **)&g->ge, PB_GHOST_FILE) < 0)
 		goto out;
 	if (!S_ISREG(g->ge->mode)) {
-		pr_err("%s: ghost of mode 0%o is not a regular file\n", img_path(img),
-		       g->ge->mode);
+		pr_err("%s: ghost of mode 0%o is not a regular file\n", img_path(img), g->ge->mode);
 		goto out;
 	}
 	ret = read_ghost_body(g, img);
@@ -488,6 +487,45 @@ static int set_attrs(int fd, const GhostFileEntry *ge)
 	return 0;
 }
 
+/*
+ * Unlinks the file at @tmp so that it dies under the name @path: the kernel
+ * shows an unlinked file as the name its dentry had last ("path (deleted)"
+ * in /proc/PID/fd), and programs look at that.  If @path exists again (a
+ * new file took the name) the two swap names for a moment.
+ */
+static int unlink_as(const char *tmp, const char *path)
+{
+	if (!renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE)) {
+		if (!unlink(path))
+			return 0;
+		pr_perror("Can't unlink recreated %s", path);
+		return -1;
+	}
+	if (errno != EEXIST) {
+		/* No renameat2 here (or no such flags on this fs): keep the temporary name. */
+		pr_pwarn("Can't give the ghost of %s its name", path);
+		if (!unlink(tmp))
+			return 0;
+		pr_perror("Can't unlink ghost %s", tmp);
+		return -1;
+	}
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE)) {
+		pr_perror("Can't swap the ghost of %s in", path);
+		unlink(tmp);
+		return -1;
+	}
+	if (unlink(path)) {
+		pr_perror("Can't unlink recreated %s", path);
+		return -1;
+	}
+	/* The file that now owns the name goes back to it. */
+	if (rename(tmp, path)) {
+		pr_perror("Can't move %s back to %s: it is left as %s", path, path, tmp);
+		return -1;
+	}
+	return 0;
+}
+
 /* Recreates ghost @gid as an unlinked file in the directory of @path. */
 static int create_ghost(struct reg_rst_priv *priv, uint32_t gid, const char *path)
 {
@@ -512,16 +550,15 @@ static int create_ghost(struct reg_rst_priv *priv, uint32_t gid, const char *pat
 	fd = open(tmp, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		if (errno == ENOENT)
-			pr_err("Can't recreate unlinked %s: its directory no longer exists\n", path);
+			pr_err("Can't recreate unlinked %s: its directory no longer exists\n",
+			       path);
 		else
 			pr_perror("Can't recreate unlinked %s as %s", path, tmp);
 		return -1;
 	}
-	/* Unlinked at once: nothing is left behind if restore dies later. */
-	if (unlink(tmp)) {
-		pr_perror("Can't unlink ghost %s", tmp);
+	/* Unlinked at once, still empty: nothing is left behind if restore dies later. */
+	if (unlink_as(tmp, path))
 		goto err;
-	}
 	if (fill_ghost(g, fd) || set_attrs(fd, g->ge))
 		goto err;
 	return fd;
@@ -551,6 +588,13 @@ int ghost_open(struct files_rst_ctx *ctx, uint32_t remap_id, const char *path, i
 		}
 		priv->open = n;
 		gfd = create_ghost(priv, remap_id, path);
+		/*
+		 * Kept, above every fd of the tree, until the context goes:
+		 * a mapping of the file opened after the fds must get the same
+		 * inode, not a second copy.
+		 */
+		if (gfd >= 0)
+			gfd = files_service_fd(gfd, files_rst_max_fd(ctx) + 1);
 		if (gfd < 0)
 			return -1;
 		priv->open[priv->nr_open++] = (struct open_ghost){ remap_id, gfd };
@@ -563,7 +607,7 @@ int ghost_open(struct files_rst_ctx *ctx, uint32_t remap_id, const char *path, i
 	return fd;
 }
 
-void ghost_rst_done(struct files_rst_ctx *ctx)
+static void close_ghosts(struct files_rst_ctx *ctx)
 {
 	void **slot = files_rst_kind_priv(ctx, FD_TYPES__REG);
 	struct reg_rst_priv *p = *slot;
@@ -586,7 +630,7 @@ void ghost_rst_free(struct files_rst_ctx *ctx)
 
 	if (!p)
 		return;
-	ghost_rst_done(ctx);
+	close_ghosts(ctx);
 	for (i = 0; i < p->nr_ghosts; i++) {
 		for (j = 0; j < p->ghosts[i].nr_chunks; j++)
 			free(p->ghosts[i].chunks[j].data);

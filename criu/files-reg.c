@@ -36,7 +36,7 @@ static const struct {
 	unsigned int major, minor;
 	const char *path;
 } mem_devices[] = {
-	{ 1, 3, "/dev/null" },	  { 1, 5, "/dev/zero" },   { 1, 7, "/dev/full" },
+	{ 1, 3, "/dev/null" },	 { 1, 5, "/dev/zero" },	   { 1, 7, "/dev/full" },
 	{ 1, 8, "/dev/random" }, { 1, 9, "/dev/urandom" },
 };
 
@@ -69,6 +69,9 @@ static bool reg_match(const struct fd_parms *p)
 {
 	if (p->link[0] != '/')
 		return false; /* anon inodes, sockets, pipes: "pipe:[123]" ... */
+	/* An O_PATH fd is only a place in the tree, whatever lives there. */
+	if (p->flags & O_PATH)
+		return !is_memfd(p);
 	if (S_ISREG(p->st.st_mode))
 		return !is_memfd(p);
 	if (S_ISDIR(p->st.st_mode))
@@ -86,8 +89,8 @@ static bool ends_with(const char *s, const char *suffix)
 }
 
 /* The path that leads to the open file, or a ghost for an unlinked one. */
-static int dump_path(struct files_dump_ctx *ctx, const struct fd_parms *p, uint32_t id,
-		     char *path, size_t len)
+static int dump_path(struct files_dump_ctx *ctx, const struct fd_parms *p, uint32_t id, char *path,
+		     size_t len)
 {
 	struct stat st;
 
@@ -108,13 +111,15 @@ static int dump_path(struct files_dump_ctx *ctx, const struct fd_parms *p, uint3
 	 * A linked file whose path now names something else (renamed over,
 	 * overmounted, another mount namespace) would be restored wrong.
 	 */
-	if (stat(path, &st) || st.st_dev != p->st.st_dev || st.st_ino != p->st.st_ino) {
+	/* O_PATH | O_NOFOLLOW fds can be on the symlink itself. */
+	if ((S_ISLNK(p->st.st_mode) ? lstat(path, &st) : stat(path, &st)) ||
+	    st.st_dev != p->st.st_dev || st.st_ino != p->st.st_ino) {
 		pr_err("Can't dump %s: the file is no longer at %s "
 		       "(renamed or in another mount namespace; not supported yet)\n",
 		       p->desc, path);
 		return -1;
 	}
-	if (S_ISCHR(p->st.st_mode)) {
+	if (S_ISCHR(p->st.st_mode) && !(p->flags & O_PATH)) {
 		int i = mem_device_by_rdev(p->st.st_rdev);
 
 		if (strcmp(path, mem_devices[i].path)) {
@@ -132,13 +137,29 @@ static int reg_dump(struct files_dump_ctx *ctx, const struct fd_parms *p, uint32
 {
 	FileEntry fe = FILE_ENTRY__INIT;
 	RegFileEntry rfe = REG_FILE_ENTRY__INIT;
+	struct fd_parms *fixed = NULL;
 	FownEntry fown;
 	char *path;
 	int ret;
 
+	/* Callers that build fd_parms by hand may leave these two empty. */
+	if (!p->desc[0] || !p->reopen[0]) {
+		fixed = malloc(sizeof(*fixed));
+		if (!fixed) {
+			pr_err("files: out of memory\n");
+			return -1;
+		}
+		*fixed = *p;
+		if (!fixed->desc[0])
+			snprintf(fixed->desc, sizeof(fixed->desc), "a file of task %d", p->pid);
+		if (!fixed->reopen[0])
+			snprintf(fixed->reopen, sizeof(fixed->reopen), "/proc/self/fd/%d", p->lfd);
+		p = fixed;
+	}
 	path = malloc(PATH_MAX);
 	if (!path) {
 		pr_err("files: out of memory\n");
+		free(fixed);
 		return -1;
 	}
 	ret = dump_path(ctx, p, id, path, PATH_MAX);
@@ -165,6 +186,7 @@ static int reg_dump(struct files_dump_ctx *ctx, const struct fd_parms *p, uint32
 	ret = files_dump_write_entry(ctx, &fe);
 out:
 	free(path);
+	free(fixed);
 	return ret;
 }
 
@@ -229,7 +251,8 @@ static int check_reopened(const struct files_rst_ctx *ctx, const RegFileEntry *r
 		pr_warn("File %s has size %lld, %llu at dump; restoring anyway\n", path,
 			(long long)st.st_size, (unsigned long long)rfe->size);
 	}
-	if (S_ISCHR(st.st_mode)) {
+	/* No I/O goes through an O_PATH fd: any device will do there. */
+	if (S_ISCHR(st.st_mode) && !(rfe->flags & O_PATH)) {
 		int i = mem_device_by_path(rfe->name);
 
 		if (i < 0 || major(st.st_rdev) != mem_devices[i].major ||
@@ -245,10 +268,9 @@ static int check_reopened(const struct files_rst_ctx *ctx, const RegFileEntry *r
 /* Flags that only make sense when the file is first created. */
 #define CREATE_ONLY_FLAGS (O_CREAT | O_EXCL | O_TRUNC)
 
-static int reg_open(struct files_rst_ctx *ctx, struct file_desc *d)
+static int reg_open_flags(struct files_rst_ctx *ctx, struct file_desc *d, int flags)
 {
 	RegFileEntry *rfe = d->fe->reg;
-	int flags = (rfe->flags & ~CREATE_ONLY_FLAGS) | O_CLOEXEC;
 	char path[PATH_MAX];
 	uint32_t remap_id;
 	int fd;
@@ -274,22 +296,37 @@ static int reg_open(struct files_rst_ctx *ctx, struct file_desc *d)
 			goto err;
 	}
 	/* O_PATH files have no position; the others get theirs back. */
-	if (!(flags & O_PATH) && rfe->pos &&
-	    lseek(fd, rfe->pos, SEEK_SET) != (off_t)rfe->pos) {
+	if (!(flags & O_PATH) && rfe->pos && lseek(fd, rfe->pos, SEEK_SET) != (off_t)rfe->pos) {
 		pr_perror("Can't restore position %llu of %s", (unsigned long long)rfe->pos, path);
 		goto err;
 	}
 	if (!(flags & O_PATH) && files_restore_fown(fd, rfe->fown))
 		goto err;
+	/* open() takes O_ASYNC but does not arm it; F_SETFL does. */
+	if ((flags & O_ASYNC) && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_ASYNC)) {
+		pr_perror("Can't set O_ASYNC on %s", path);
+		goto err;
+	}
 	return fd;
 err:
 	close(fd);
 	return -1;
 }
 
-static void reg_rst_done(struct files_rst_ctx *ctx)
+static int reg_open(struct files_rst_ctx *ctx, struct file_desc *d)
 {
-	ghost_rst_done(ctx);
+	return reg_open_flags(ctx, d, (d->fe->reg->flags & ~CREATE_ONLY_FLAGS) | O_CLOEXEC);
+}
+
+int files_rst_open_reg(struct files_rst_ctx *ctx, uint32_t id, int flags)
+{
+	struct file_desc *d = files_rst_find(ctx, id);
+
+	if (!d || d->fe->type != FD_TYPES__REG) {
+		pr_err("files.img has no regular file with id %u\n", id);
+		return -1;
+	}
+	return reg_open_flags(ctx, d, (flags & ~CREATE_ONLY_FLAGS) | O_CLOEXEC);
 }
 
 const struct fd_kind_ops reg_file_ops = {
@@ -300,6 +337,5 @@ const struct fd_kind_ops reg_file_ops = {
 	.dump_free = ghost_dump_free,
 	.collect = reg_collect,
 	.open = reg_open,
-	.rst_done = reg_rst_done,
 	.rst_free = ghost_rst_free,
 };

@@ -133,8 +133,8 @@ static int collect_descs(struct files_rst_ctx *ctx)
 		}
 		d->ops = fd_kind_by_type(d->fe->type);
 		if (!d->ops) {
-			pr_err("files.img: file id %u has type %d, which can't be restored\n", d->id,
-			       d->fe->type);
+			pr_err("files.img: file id %u has type %d, which can't be restored\n",
+			       d->id, d->fe->type);
 			return -1;
 		}
 	}
@@ -300,8 +300,7 @@ int files_rst_add_task(struct files_rst_ctx *ctx, pid_t pid, uint32_t fdinfo_id)
 	return ret;
 }
 
-int files_rst_transport_create(const struct files_rst_ctx *ctx,
-			       struct files_rst_transport **out)
+int files_rst_transport_create(const struct files_rst_ctx *ctx, struct files_rst_transport **out)
 {
 	pid_t *pids = calloc(ctx->nr_tasks + 1, sizeof(*pids));
 	size_t i;
@@ -491,6 +490,23 @@ static int install_fds(struct files_rst_ctx *ctx, struct rst_task *t)
 	return 0;
 }
 
+/* Kinds whose state names fds by number finish once all of them exist. */
+static int post_install(struct files_rst_ctx *ctx, struct rst_task *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nr; i++) {
+		struct file_desc *d = files_rst_find(ctx, t->fds[i]->id);
+
+		if (d->owner != t->pid || !d->ops->post_install || d->installed)
+			continue;
+		d->installed = true; /* once per description, at its first fd */
+		if (d->ops->post_install(ctx, d, t->fds[i]->fd))
+			return -1;
+	}
+	return 0;
+}
+
 static void close_descs(struct files_rst_ctx *ctx)
 {
 	size_t i;
@@ -533,7 +549,7 @@ int files_rst_task(struct files_rst_ctx *ctx, struct files_rst_transport *tr, pi
 	kinds_done(ctx);
 	if (receive_shared(ctx, tr, t, base))
 		goto out;
-	if (install_fds(ctx, t))
+	if (install_fds(ctx, t) || post_install(ctx, t))
 		goto out;
 	pr_info("Restored %zu fds of task %d\n", t->nr, pid);
 	ret = 0;
@@ -541,4 +557,15 @@ out:
 	kinds_done(ctx);
 	close_descs(ctx);
 	return ret;
+}
+
+bool files_rst_task_has_fd(struct files_rst_ctx *ctx, pid_t pid, int fd)
+{
+	struct rst_task *t = find_task(ctx, pid);
+	size_t i;
+
+	for (i = 0; t && i < t->nr; i++)
+		if ((int)t->fds[i]->fd == fd)
+			return true;
+	return false;
 }

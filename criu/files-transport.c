@@ -5,9 +5,10 @@
  * every task inherits every pair: a task receives on its own pair and
  * sends with SCM_RIGHTS into the pair of the task it gives a file to.
  * Datagrams keep one description per message, tagged with its id, so the
- * order of arrival does not matter.  Sends never wait on a receiver, so
- * owners hand out everything before they wait for anything: no cycle of
- * tasks can block each other.
+ * order of arrival does not matter.  Owners hand out everything before they
+ * wait for anything, and a send that finds the receiver's queue full takes
+ * in what was sent to this task meanwhile (the receiver may be blocked
+ * sending to us), so no cycle of tasks can block each other.
  */
 
 #include <errno.h>
@@ -23,11 +24,19 @@
 /* A task that waits longer than this for a file has lost its owner. */
 #define TRANSPORT_TIMEOUT_MS 30000
 
+/* A description received while this task was still sending. */
+struct stashed {
+	uint32_t id;
+	int fd;
+};
+
 struct files_rst_transport {
 	int nr;
 	pid_t *pids;
 	int (*sk)[2]; /* [0]: the task receives here; [1]: others send here */
 	int self; /* index of the task this process became, -1 in criu */
+	struct stashed *stash;
+	size_t nr_stash;
 };
 
 int files_rst_transport_create_pids(const pid_t *pids, int nr, struct files_rst_transport **out)
@@ -71,6 +80,9 @@ void files_rst_transport_destroy(struct files_rst_transport *tr)
 		if (tr->sk[i][1] >= 0)
 			close(tr->sk[i][1]);
 	}
+	while (tr->nr_stash)
+		close(tr->stash[--tr->nr_stash].fd);
+	free(tr->stash);
 	free(tr->pids);
 	free(tr->sk);
 	free(tr);
@@ -115,35 +127,7 @@ int files_transport_enter(struct files_rst_transport *tr, pid_t self, int base)
 	return 0;
 }
 
-int files_transport_send(struct files_rst_transport *tr, pid_t to, uint32_t id, int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = {};
-	struct iovec iov = { .iov_base = &id, .iov_len = sizeof(id) };
-	struct msghdr mh = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *ch = CMSG_FIRSTHDR(&mh);
-	int i = task_index(tr, to);
-
-	if (i < 0 || tr->sk[i][1] < 0) {
-		pr_err("files: no transport to task %d\n", to);
-		return -1;
-	}
-	ch->cmsg_level = SOL_SOCKET;
-	ch->cmsg_type = SCM_RIGHTS;
-	ch->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(ch), &fd, sizeof(int));
-	if (sendmsg(tr->sk[i][1], &mh, 0) != sizeof(id)) {
-		pr_perror("Can't send file id %u to task %d", id, to);
-		return -1;
-	}
-	return 0;
-}
-
-int files_transport_recv(struct files_rst_transport *tr, uint32_t *id, int *fd)
+static int recv_one(struct files_rst_transport *tr, uint32_t *id, int *fd)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { .iov_base = id, .iov_len = sizeof(*id) };
@@ -154,27 +138,9 @@ int files_transport_recv(struct files_rst_transport *tr, uint32_t *id, int *fd)
 		.msg_controllen = sizeof(cbuf),
 	};
 	struct cmsghdr *ch;
-	struct pollfd pfd;
 	ssize_t n;
-	int r;
 
-	if (tr->self < 0) {
-		pr_err("files: receiving before files_transport_enter()\n");
-		return -1;
-	}
-	pfd.fd = tr->sk[tr->self][0];
-	pfd.events = POLLIN;
-	do
-		r = poll(&pfd, 1, TRANSPORT_TIMEOUT_MS);
-	while (r < 0 && errno == EINTR);
-	if (r <= 0) {
-		if (!r)
-			errno = ETIMEDOUT;
-		pr_perror("Task %d waited in vain for a file from another task",
-			  tr->pids[tr->self]);
-		return -1;
-	}
-	n = recvmsg(pfd.fd, &mh, MSG_CMSG_CLOEXEC);
+	n = recvmsg(tr->sk[tr->self][0], &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
 	if (n != sizeof(*id)) {
 		pr_perror("Task %d: bad message on the file transport", tr->pids[tr->self]);
 		return -1;
@@ -187,4 +153,102 @@ int files_transport_recv(struct files_rst_transport *tr, uint32_t *id, int *fd)
 	}
 	memcpy(fd, CMSG_DATA(ch), sizeof(int));
 	return 0;
+}
+
+/* Waits up to @ms for a message to this task; 1 if one came, 0 if none. */
+static int wait_incoming(struct files_rst_transport *tr, int ms)
+{
+	struct pollfd pfd = { .fd = tr->sk[tr->self][0], .events = POLLIN };
+	int r;
+
+	do
+		r = poll(&pfd, 1, ms);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		pr_perror("Task %d: can't poll the file transport", tr->pids[tr->self]);
+	return r;
+}
+
+/* Takes one pending message in, for files_transport_recv() to return later. */
+static int stash_incoming(struct files_rst_transport *tr)
+{
+	struct stashed *n = realloc(tr->stash, (tr->nr_stash + 1) * sizeof(*n));
+
+	if (!n) {
+		pr_err("files: out of memory\n");
+		return -1;
+	}
+	tr->stash = n;
+	if (recv_one(tr, &n[tr->nr_stash].id, &n[tr->nr_stash].fd))
+		return -1;
+	tr->nr_stash++;
+	return 0;
+}
+
+int files_transport_send(struct files_rst_transport *tr, pid_t to, uint32_t id, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = {};
+	struct iovec iov = { .iov_base = &id, .iov_len = sizeof(id) };
+	struct msghdr mh = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *ch = CMSG_FIRSTHDR(&mh);
+	int i = task_index(tr, to), waited = 0;
+
+	if (i < 0 || tr->sk[i][1] < 0 || tr->self < 0) {
+		pr_err("files: no transport to task %d\n", to);
+		return -1;
+	}
+	ch->cmsg_level = SOL_SOCKET;
+	ch->cmsg_type = SCM_RIGHTS;
+	ch->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(ch), &fd, sizeof(int));
+	while (sendmsg(tr->sk[i][1], &mh, MSG_DONTWAIT) != sizeof(id)) {
+		int r;
+
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+			pr_perror("Can't send file id %u to task %d", id, to);
+			return -1;
+		}
+		/*
+		 * Task @to has a full queue and may itself be stuck sending
+		 * to us: empty ours while waiting for room in its.
+		 */
+		r = wait_incoming(tr, 1);
+		if (r < 0 || (r > 0 && stash_incoming(tr)))
+			return -1;
+		if (!r && ++waited > TRANSPORT_TIMEOUT_MS) {
+			pr_err("Task %d can't hand file id %u to task %d: it takes none\n",
+			       tr->pids[tr->self], id, to);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int files_transport_recv(struct files_rst_transport *tr, uint32_t *id, int *fd)
+{
+	int r;
+
+	if (tr->self < 0) {
+		pr_err("files: receiving before files_transport_enter()\n");
+		return -1;
+	}
+	if (tr->nr_stash) {
+		*id = tr->stash[0].id;
+		*fd = tr->stash[0].fd;
+		memmove(tr->stash, tr->stash + 1, --tr->nr_stash * sizeof(*tr->stash));
+		return 0;
+	}
+	r = wait_incoming(tr, TRANSPORT_TIMEOUT_MS);
+	if (r <= 0) {
+		if (!r)
+			pr_err("Task %d waited %d s in vain for a file from another task\n",
+			       tr->pids[tr->self], TRANSPORT_TIMEOUT_MS / 1000);
+		return -1;
+	}
+	return recv_one(tr, id, fd);
 }

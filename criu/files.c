@@ -27,6 +27,7 @@
 #include "images/fown.pb-c.h"
 
 /* The one table of kinds: adding a kind means adding a line here. */
+/* clang-format off */
 static const struct fd_kind_ops *const fd_kinds[] = {
 	&reg_file_ops,
 	&pipe_ops,
@@ -34,7 +35,10 @@ static const struct fd_kind_ops *const fd_kinds[] = {
 	&eventfd_ops,
 	&signalfd_ops,
 	&timerfd_ops,
+	&eventpoll_ops,
+	&inotify_ops,
 };
+/* clang-format on */
 
 /* A description already saved: later fds on it get its id. */
 struct seen_file {
@@ -144,8 +148,7 @@ int files_restore_fown(int fd, const FownEntry *fown)
 
 /* ---------------------------------------------------------------- context */
 
-int files_dump_ctx_create(int dfd, const struct files_dump_opts *opts,
-			  struct files_dump_ctx **out)
+int files_dump_ctx_create(int dfd, const struct files_dump_opts *opts, struct files_dump_ctx **out)
 {
 	struct files_dump_ctx *ctx = calloc(1, sizeof(*ctx));
 
@@ -320,8 +323,7 @@ static int fill_fd_parms(int pidfd, struct fd_parms *p)
 	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", p->pid, p->fd);
 	if (read_text(path, p->fdinfo, sizeof(p->fdinfo)))
 		return -1;
-	if (fdinfo_field(p->fdinfo, "flags", val, sizeof(val)) ||
-	    sscanf(val, "%o", &flags) != 1) {
+	if (fdinfo_field(p->fdinfo, "flags", val, sizeof(val)) || sscanf(val, "%o", &flags) != 1) {
 		pr_err("No flags in %s\n", path);
 		return -1;
 	}
@@ -443,6 +445,12 @@ static int dump_one_fd(struct files_dump_ctx *ctx, int pidfd, pid_t pid, int fd,
 	p->lfd = -1;
 	if (fill_fd_parms(pidfd, p))
 		goto out;
+	/* Restoring the file without its lock would silently drop the lock. */
+	if (strstr(p->fdinfo, "\nlock:")) {
+		pr_err("Can't dump %s: %s holds a file lock (file locks are not supported yet)\n",
+		       p->desc, p->link);
+		goto out;
+	}
 
 	s = find_seen(ctx, p);
 	if (s) {

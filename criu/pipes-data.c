@@ -117,7 +117,7 @@ int pipe_data_dump(struct files_dump_ctx *ctx, int img_kind, const struct fd_par
 	pde.bytes = bytes;
 	pde.has_size = true;
 	pde.size = size;
-	if (pb_write_one(img, &pde, PB_PIPE_DATA) || img_write_raw(img, buf, bytes))
+	if (pb_write_one(img, &pde, PB_PIPE_DATA) || (bytes && img_write_raw(img, buf, bytes)))
 		goto out;
 	pr_debug("Pipe %u: %d bytes queued, capacity %d\n", pipe_id, bytes, size);
 	ret = 0;

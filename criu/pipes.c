@@ -153,8 +153,8 @@ static struct open_pipe *get_pipe(struct pipe_rst_priv *priv, uint32_t pipe_id)
 	return op;
 }
 
-/* Status flags F_SETFL can give back to a pipe description. */
-#define PIPE_SETFL_FLAGS (O_NONBLOCK | O_DIRECT)
+/* Status flags F_SETFL can give back to a pipe description (O_DIRECT: packet mode). */
+#define PIPE_SETFL_FLAGS (O_NONBLOCK | O_DIRECT | O_ASYNC)
 
 int pipe_set_flags(int fd, unsigned int flags)
 {

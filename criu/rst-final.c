@@ -57,6 +57,15 @@ static int load_task(struct restore_ctx *ctx, struct pstree_item *it, struct com
 		       compel_task_nr_threads(task), it->nr_threads);
 		return -1;
 	}
+	/*
+	 * Remote code first, while compel still controls the signal masks: a
+	 * trap with SIGTRAP blocked would reset the program's SIGTRAP action.
+	 */
+	if (compel_syscall(task, SYS_munmap, &ret, ctx->area_start, ctx->area_size, 0, 0, 0, 0) ||
+	    ret) {
+		pr_err("Can't unmap the restore area from task %d\n", it->pid);
+		return -1;
+	}
 	for (i = 0; i < it->nr_threads; i++) {
 		int idx = thread_index(task, it->threads[i]);
 
@@ -68,11 +77,6 @@ static int load_task(struct restore_ctx *ctx, struct pstree_item *it, struct com
 			pr_err("Can't load the registers of thread %d\n", it->threads[i]);
 			return -1;
 		}
-	}
-	if (compel_syscall(task, SYS_munmap, &ret, ctx->area_start, ctx->area_size, 0, 0, 0, 0) ||
-	    ret) {
-		pr_err("Can't unmap the restore area from task %d\n", it->pid);
-		return -1;
 	}
 	return 0;
 }

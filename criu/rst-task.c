@@ -6,6 +6,7 @@
  * restorer, which never comes back.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -17,6 +18,8 @@
 #include <unistd.h>
 
 #include "common/page.h"
+#include "files.h"
+#include "fs.pb-c.h"
 #include "image.h"
 #include "kerndat.h"
 #include "log.h"
@@ -457,10 +460,94 @@ static int prepare_threads(struct task_layout *l, struct pstree_item *it)
 	return 0;
 }
 
-/* A copy of the log fd above the tree's own fd numbers, for the restorer. */
-static int move_log_fd(void)
+struct fd_list {
+	int *fds;
+	size_t n;
+};
+
+static int list_own_fds(struct fd_list *l)
 {
-	return fcntl(log_get_fd(), F_DUPFD, RST_FD_BASE - 1);
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	l->fds = NULL;
+	l->n = 0;
+	if (!d) {
+		pr_perror("Can't list /proc/self/fd");
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		int *v, fd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		fd = atoi(de->d_name);
+		if (fd == dirfd(d))
+			continue;
+		v = realloc(l->fds, (l->n + 1) * sizeof(*v));
+		if (!v) {
+			closedir(d);
+			return -1;
+		}
+		l->fds = v;
+		l->fds[l->n++] = fd;
+	}
+	closedir(d);
+	return 0;
+}
+
+/*
+ * Give the task its fds.  criu's own fds that stay needed move above every
+ * fd of the tree first; any other fd criu had is closed unless the task has
+ * one at that number.
+ */
+int restore_task_files(struct restore_ctx *ctx, struct pstree_item *it)
+{
+	int base = max(files_rst_max_fd(ctx->files) + 1, RST_FD_BASE), fd, ret = -1;
+	struct fd_list before;
+	size_t i;
+
+	fd = files_service_fd(log_get_fd(), base);
+	if (fd < 0)
+		return -1;
+	log_set_fd(fd);
+	ctx->dfd = files_service_fd(ctx->dfd, base);
+	if (ctx->dfd < 0 || list_own_fds(&before))
+		return -1;
+	if (files_rst_task(ctx->files, ctx->tr, it->pid))
+		goto out;
+	for (i = 0; i < before.n; i++) {
+		fd = before.fds[i];
+		if (fd < base && !files_rst_task_has_fd(ctx->files, it->pid, fd))
+			close(fd);
+	}
+	ret = 0;
+out:
+	free(before.fds);
+	return ret;
+}
+
+/* criu's fds other than the task's and the ones the restorer uses go now. */
+static int close_criu_fds(struct restore_ctx *ctx, struct pstree_item *it,
+			  const struct task_restore_args *args)
+{
+	struct fd_list l;
+	size_t i;
+	uint32_t j;
+
+	if (list_own_fds(&l))
+		return -1;
+	for (i = 0; i < l.n; i++) {
+		int fd = l.fds[i];
+		bool keep = fd == args->log_fd || files_rst_task_has_fd(ctx->files, it->pid, fd);
+
+		for (j = 0; j < args->nr_close_fds; j++)
+			keep |= fd == args->close_fds[j];
+		if (!keep)
+			close(fd);
+	}
+	free(l.fds);
+	return 0;
 }
 
 /*
@@ -480,6 +567,41 @@ static int drop_own_rseq(void)
 		return -1;
 	}
 	return 0;
+}
+
+/* cwd, root and umask from fs-PID.img; host paths, so chdir before chroot. */
+static int restore_fs(struct restore_ctx *ctx, struct pstree_item *it,
+		      struct task_restore_args *args)
+{
+	struct cr_img *img = open_image_at(ctx->dfd, CR_FD_FS, O_RSTR, it->pid);
+	const struct rst_regfile *cwd, *root;
+	FsEntry *fe;
+	int ret = -1;
+
+	if (!img)
+		return -1;
+	if (pb_read_one(img, (void **)&fe, PB_FS) < 0) {
+		close_image(img);
+		return -1;
+	}
+	close_image(img);
+	cwd = find_regfile(ctx, fe->cwd_id);
+	root = find_regfile(ctx, fe->root_id);
+	if (!cwd || !root)
+		goto out;
+	if (chdir(cwd->path)) {
+		pr_perror("Can't change to the working directory %s", cwd->path);
+		goto out;
+	}
+	if (strcmp(root->path, "/") && chroot(root->path)) {
+		pr_perror("Can't change root to %s", root->path);
+		goto out;
+	}
+	args->umask = fe->has_umask ? fe->umask : 022;
+	ret = 0;
+out:
+	pb_free(fe);
+	return ret;
 }
 
 typedef void (*restorer_entry_t)(struct task_restore_args *args, unsigned long stack);
@@ -502,7 +624,7 @@ int restore_one_task(struct restore_ctx *ctx, struct pstree_item *it)
 	l.args->magic = RST_MAGIC;
 	l.args->pid = it->pid;
 	l.args->log_level = log_get_loglevel();
-	l.args->log_fd = move_log_fd();
+	l.args->log_fd = log_get_fd();
 	l.args->area_start = ctx->area_start;
 	l.args->area_end = ctx->area_start + ctx->area_size;
 	l.args->sync = (uint64_t)(uintptr_t)ctx->sync;
@@ -513,7 +635,7 @@ int restore_one_task(struct restore_ctx *ctx, struct pstree_item *it)
 	    prepare_process(ctx, &l, it))
 		return -1;
 
-	if (drop_own_rseq())
+	if (restore_fs(ctx, it, l.args) || close_criu_fds(ctx, it, l.args) || drop_own_rseq())
 		return -1;
 	pr_info("Task %d: jumping to the restorer\n", it->pid);
 	sigfillset(&all);

@@ -23,18 +23,17 @@ struct reg_rst_priv;
  * The unlinked file behind @p (opened as @path) goes into a ghost image
  * unless bigger than the ghost limit; remap-fpath.img ties file @id to it.
  */
-int ghost_dump(struct files_dump_ctx *ctx, const struct fd_parms *p, uint32_t id,
-	       const char *path);
+int ghost_dump(struct files_dump_ctx *ctx, const struct fd_parms *p, uint32_t id, const char *path);
 void ghost_dump_free(struct files_dump_ctx *ctx);
 
 /* Restore: reads remap-fpath.img once; *remap_id is 0 when @id has no ghost. */
 int ghost_collect(struct files_rst_ctx *ctx, uint32_t id, uint32_t *remap_id);
 /*
- * A new description of ghost @remap_id with @flags: the first call
- * recreates the file next to @path, fills it and unlinks it again.
+ * A new description of ghost @remap_id with @flags: the first call in a
+ * process recreates the file next to @path, fills it and unlinks it again,
+ * and keeps it open (above the tree's fds) until ghost_rst_free().
  */
 int ghost_open(struct files_rst_ctx *ctx, uint32_t remap_id, const char *path, int flags);
-void ghost_rst_done(struct files_rst_ctx *ctx);
 void ghost_rst_free(struct files_rst_ctx *ctx);
 
 #endif

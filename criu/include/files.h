@@ -51,8 +51,7 @@ struct files_rst_opts {
 
 /* ---------------------------------------------------------------- dump */
 
-int files_dump_ctx_create(int dfd, const struct files_dump_opts *opts,
-			  struct files_dump_ctx **out);
+int files_dump_ctx_create(int dfd, const struct files_dump_opts *opts, struct files_dump_ctx **out);
 /* Saves every fd of stopped task @pid into fdinfo-@fdinfo_id.img (and files.img). */
 int files_dump_task(struct files_dump_ctx *ctx, pid_t pid, uint32_t fdinfo_id);
 /*
@@ -82,6 +81,20 @@ int files_rst_prepare(struct files_rst_ctx *ctx);
 int files_rst_task(struct files_rst_ctx *ctx, struct files_rst_transport *tr, pid_t pid);
 void files_rst_ctx_close(struct files_rst_ctx *ctx);
 
+/* Whether task @pid had fd number @fd (so restore installs it). */
+bool files_rst_task_has_fd(struct files_rst_ctx *ctx, pid_t pid, int fd);
+
+/*
+ * Opens regular file @id of files.img (a mapping's or the exe's) with @flags
+ * instead of the saved ones, with the same checks as for an fd: path still
+ * there, same type and size, ghost recreated if it was unlinked.  The fd is
+ * close-on-exec, at the saved position.  A ghost is recreated once per
+ * process, so a mapping and an fd of one unlinked file in a task share the
+ * inode; criu keeps it open (above the tree's fds) until
+ * files_rst_ctx_close().
+ */
+int files_rst_open_reg(struct files_rst_ctx *ctx, uint32_t id, int flags);
+
 /* Highest fd number any restored task uses, -1 if none. */
 int files_rst_max_fd(const struct files_rst_ctx *ctx);
 
@@ -96,8 +109,7 @@ int files_service_fd(int fd, int min);
  * before forking, inherited by every task.  The owner of a description
  * opens it and sends it to each other task that holds it.
  */
-int files_rst_transport_create(const struct files_rst_ctx *ctx,
-			       struct files_rst_transport **out);
+int files_rst_transport_create(const struct files_rst_ctx *ctx, struct files_rst_transport **out);
 /* The same for an explicit list of tasks. */
 int files_rst_transport_create_pids(const pid_t *pids, int nr, struct files_rst_transport **out);
 /* Closes this process's copies of the sockets. */
@@ -154,6 +166,11 @@ struct fd_kind_ops {
 	int (*collect)(struct files_rst_ctx *ctx, struct file_desc *d);
 	/* Restore, in the owner task: a new fd for the description, or -1. */
 	int (*open)(struct files_rst_ctx *ctx, struct file_desc *d);
+	/*
+	 * Restore, optional, in the owner once every fd of the task is at its
+	 * number: state that names other fds by number (epoll targets).
+	 */
+	int (*post_install)(struct files_rst_ctx *ctx, struct file_desc *d, int fd);
 	/* Restore, optional: close what open() kept for later members of a group. */
 	void (*rst_done)(struct files_rst_ctx *ctx);
 	/* Restore, optional: free the kind's slot of files_rst_kind_priv(). */
@@ -206,5 +223,7 @@ extern const struct fd_kind_ops fifo_ops;
 extern const struct fd_kind_ops eventfd_ops;
 extern const struct fd_kind_ops signalfd_ops;
 extern const struct fd_kind_ops timerfd_ops;
+extern const struct fd_kind_ops eventpoll_ops;
+extern const struct fd_kind_ops inotify_ops;
 
 #endif

@@ -28,6 +28,8 @@ void log_set_loglevel(unsigned int level);
 unsigned int log_get_loglevel(void);
 /* The fd the log is written to (stderr's when logging to the terminal). */
 int log_get_fd(void);
+/* Log to @fd from now on (a restored task moves it out of the tree's way). */
+void log_set_fd(int fd);
 /* Extra prefix put in front of every line, e.g. the pid of a restored task. */
 void log_set_prefix(const char *prefix);
 

@@ -19,6 +19,9 @@ struct rst_item {
 	size_t need;       /* bytes of the restore area this task uses */
 };
 
+struct files_rst_ctx;
+struct files_rst_transport;
+
 /* A file a mapping or the exe link refers to, from files.img. */
 struct rst_regfile {
 	uint32_t id;
@@ -33,6 +36,8 @@ struct restore_ctx {
 	unsigned long area_start;  /* the restore area, reserved in criu */
 	unsigned long area_size;
 	struct rst_sync *sync;     /* first page of the area, shared by all tasks */
+	struct files_rst_ctx *files;
+	struct files_rst_transport *tr;
 	struct rst_regfile *regfiles;
 	size_t nr_regfiles;
 	pid_t root_pid;            /* once forked */
@@ -55,6 +60,7 @@ const struct rst_regfile *find_regfile(const struct restore_ctx *ctx, uint32_t i
 void free_regfiles(struct restore_ctx *ctx);
 
 /* rst-task.c: runs in the forked task, never returns on success. */
+int restore_task_files(struct restore_ctx *ctx, struct pstree_item *it);
 int restore_one_task(struct restore_ctx *ctx, struct pstree_item *it);
 
 /* rst-final.c: seize the parked tree, load registers, let it go. */

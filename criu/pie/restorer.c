@@ -453,6 +453,10 @@ void __attribute__((noreturn)) restorer_main(struct task_restore_args *args)
 		  "prctl(PR_SET_DUMPABLE)");
 
 	rst_info("task ready\n");
+	/* criu's log was the last fd of criu's in this task. */
+	if (args->log_fd >= 0)
+		sys_close(args->log_fd);
+	args->log_fd = -1;
 	__atomic_add_fetch(&sync->nr_ready, 1, __ATOMIC_SEQ_CST);
 	sys_futex(&sync->nr_ready, FUTEX_WAKE, 1);
 	park();
