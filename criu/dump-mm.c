@@ -164,6 +164,10 @@ static int write_mm(struct dump_ctx *ctx, struct pstree_item *it, uint32_t exe_i
 	mm.mm_env_start = di->stat.env_start;
 	mm.mm_env_end = di->stat.env_end;
 	mm.exe_file_id = exe_id;
+	mm.has_dumpable = true;
+	mm.dumpable = di->dumpable;
+	mm.has_thp_disabled = true;
+	mm.thp_disabled = di->thp_disabled != 0;
 	list_for_each_entry(v, &di->vmas.h, list)
 		vp[n++] = &v->e;
 	mm.n_vmas = n;

@@ -365,6 +365,14 @@ static int dump_thread(struct dump_ctx *ctx, struct pstree_item *it, unsigned in
 	b->th.has_sched_nice = errno == 0;
 	b->th.sched_policy = (uint32_t)sched_getscheduler(tid);
 	b->th.has_sched_policy = true;
+	{
+		struct sched_param sp;
+
+		if (sched_getparam(tid, &sp) == 0) {
+			b->th.has_sched_prio = true;
+			b->th.sched_prio = (uint32_t)sp.sched_priority;
+		}
+	}
 
 	if (dump_creds(it->pid, tid, b, task, idx) || peek_signals(tid, false, &b->sigq_p))
 		return -1;
@@ -499,6 +507,12 @@ static int dump_task_misc(struct pstree_item *it, struct core_bufs *b, struct sc
 	if (rsys(task, 0, SYS_brk, &v, 0, 0, 0, 0))
 		return -1;
 	di->brk = (uint64_t)v;
+	if (rsys(task, 0, SYS_prctl, &v, PR_GET_DUMPABLE, 0, 0, 0))
+		return -1;
+	di->dumpable = (int)v;
+	if (rsys(task, 0, SYS_prctl, &v, PR_GET_THP_DISABLE, 0, 0, 0))
+		return -1;
+	di->thp_disabled = (int)v;
 	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", it->pid);
 	if (read_text(path, buf, sizeof(buf)))
 		return -1;

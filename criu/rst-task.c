@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -351,6 +352,9 @@ static int prepare_thread(struct task_layout *l, const CoreEntry *core, pid_t ti
 	t->cap_bnd = caps64(cr->cap_bnd, cr->n_cap_bnd);
 	t->secbits = cr->secbits;
 	t->timerslack_ns = 50000;
+	t->sched_policy = tc->has_sched_policy ? (int32_t)tc->sched_policy : -1;
+	t->sched_prio = tc->has_sched_prio ? (int32_t)tc->sched_prio : 0;
+	t->nice = tc->has_sched_nice ? tc->sched_nice : 0;
 	return prepare_signals(l, tc->signals_p, &t->nr_pending, &t->pending);
 }
 
@@ -569,9 +573,13 @@ static int drop_own_rseq(void)
 	return 0;
 }
 
-/* cwd, root and umask from fs-PID.img; host paths, so chdir before chroot. */
-static int restore_fs(struct restore_ctx *ctx, struct pstree_item *it,
-		      struct task_restore_args *args)
+struct fs_paths {
+	char *cwd, *root;
+};
+
+/* cwd, root and umask from fs-PID.img (applied last, see apply_fs()). */
+static int read_fs(struct restore_ctx *ctx, struct pstree_item *it,
+		   struct task_restore_args *args, struct fs_paths *fp)
 {
 	struct cr_img *img = open_image_at(ctx->dfd, CR_FD_FS, O_RSTR, it->pid);
 	const struct rst_regfile *cwd, *root;
@@ -587,21 +595,47 @@ static int restore_fs(struct restore_ctx *ctx, struct pstree_item *it,
 	close_image(img);
 	cwd = find_regfile(ctx, fe->cwd_id);
 	root = find_regfile(ctx, fe->root_id);
-	if (!cwd || !root)
-		goto out;
-	if (chdir(cwd->path)) {
-		pr_perror("Can't change to the working directory %s", cwd->path);
-		goto out;
+	if (cwd && root) {
+		fp->cwd = strdup(cwd->path);
+		fp->root = strdup(root->path);
+		args->umask = fe->has_umask ? fe->umask : 022;
+		ret = fp->cwd && fp->root ? 0 : -1;
 	}
-	if (strcmp(root->path, "/") && chroot(root->path)) {
-		pr_perror("Can't change root to %s", root->path);
-		goto out;
-	}
-	args->umask = fe->has_umask ? fe->umask : 022;
-	ret = 0;
-out:
 	pb_free(fe);
 	return ret;
+}
+
+static int restore_oom_score_adj(const TaskCoreEntry *tc)
+{
+	char buf[16];
+	int fd, len;
+
+	if (!tc->has_oom_score_adj)
+		return 0;
+	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	len = snprintf(buf, sizeof(buf), "%d", tc->oom_score_adj);
+	if (fd < 0 || write(fd, buf, len) != len) {
+		pr_perror("Can't set oom_score_adj to %d", tc->oom_score_adj);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Host paths, so chdir before chroot; nothing may need /proc afterwards. */
+static int apply_fs(const struct fs_paths *fp)
+{
+	if (chdir(fp->cwd)) {
+		pr_perror("Can't change to the working directory %s", fp->cwd);
+		return -1;
+	}
+	if (strcmp(fp->root, "/") && chroot(fp->root)) {
+		pr_perror("Can't change root to %s", fp->root);
+		return -1;
+	}
+	return 0;
 }
 
 typedef void (*restorer_entry_t)(struct task_restore_args *args, unsigned long stack);
@@ -610,6 +644,7 @@ int restore_one_task(struct restore_ctx *ctx, struct pstree_item *it)
 {
 	struct rst_item *ri = rst_item(it);
 	struct task_layout l = { 0 };
+	struct fs_paths fp = { 0 };
 	restorer_entry_t entry;
 	sigset_t all;
 
@@ -635,7 +670,8 @@ int restore_one_task(struct restore_ctx *ctx, struct pstree_item *it)
 	    prepare_process(ctx, &l, it))
 		return -1;
 
-	if (restore_fs(ctx, it, l.args) || close_criu_fds(ctx, it, l.args) || drop_own_rseq())
+	if (restore_oom_score_adj(ri->cores[0]->tc) || read_fs(ctx, it, l.args, &fp) || close_criu_fds(ctx, it, l.args) || apply_fs(&fp) ||
+	    drop_own_rseq())
 		return -1;
 	pr_info("Task %d: jumping to the restorer\n", it->pid);
 	sigfillset(&all);

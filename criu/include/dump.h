@@ -21,6 +21,7 @@ struct dump_item {
 	CoreEntry **cores;        /* one per thread, the leader first */
 	struct vm_area_list vmas;
 	uint64_t brk;
+	int dumpable, thp_disabled;
 	int umask;
 	bool killed;
 };

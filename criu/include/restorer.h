@@ -61,6 +61,10 @@ struct rst_thread {
 	uint32_t secbits;
 	uint32_t no_new_privs;
 	uint64_t timerslack_ns;
+	int32_t sched_policy; /* -1: leave as is */
+	int32_t sched_prio;
+	int32_t nice;
+	int32_t pad;
 };
 
 struct rst_sigaction {

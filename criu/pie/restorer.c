@@ -255,6 +255,29 @@ static void restore_signals(void)
 	}
 }
 
+/*
+ * The kernel adds a tick to CPU-time timers (virtual, prof) when they are
+ * armed; take it back off so no timer gets more time than it had.
+ */
+static void restore_itimer(int which, struct rst_itimer *want)
+{
+	struct rst_itimer got;
+	int64_t w, g;
+
+	CHECK_SYS(std_syscall3(__NR_setitimer, which, (long)want, 0), "setitimer");
+	if (which == 0 || (!want->value_sec && !want->value_usec))
+		return;
+	CHECK_SYS(std_syscall2(__NR_getitimer, which, (long)&got), "getitimer");
+	w = want->value_sec * 1000000 + want->value_usec;
+	g = got.value_sec * 1000000 + got.value_usec;
+	if (g > w && w > g - w) {
+		w -= g - w;
+		want->value_sec = w / 1000000;
+		want->value_usec = w % 1000000;
+		CHECK_SYS(std_syscall3(__NR_setitimer, which, (long)want, 0), "setitimer");
+	}
+}
+
 static void restore_process_state(void)
 {
 	uint32_t i;
@@ -263,8 +286,7 @@ static void restore_process_state(void)
 		CHECK_SYS(std_syscall4(__NR_prlimit64, 0, i, (long)&rst_args->rlimits[i], 0),
 			  "prlimit64");
 	for (i = 0; i < 3; i++)
-		CHECK_SYS(std_syscall3(__NR_setitimer, i, (long)&rst_args->itimers[i], 0),
-			  "setitimer");
+		restore_itimer(i, &rst_args->itimers[i]);
 	CHECK_SYS(std_syscall1(__NR_personality, rst_args->personality), "personality");
 	std_syscall1(__NR_umask, rst_args->umask);
 	CHECK_SYS(std_syscall2(__NR_prctl, PR_SET_CHILD_SUBREAPER, rst_args->child_subreaper),
@@ -365,11 +387,19 @@ static void restore_thread_state(const struct rst_thread *t)
 	CHECK_SYS(std_syscall2(__NR_prctl, PR_SET_NAME, (long)t->comm), "prctl(PR_SET_NAME)");
 	CHECK_SYS(std_syscall2(__NR_prctl, PR_SET_TIMERSLACK, t->timerslack_ns),
 		  "prctl(PR_SET_TIMERSLACK)");
+	if (t->sched_policy >= 0) {
+		int32_t param = t->sched_prio;
+
+		CHECK_SYS(std_syscall3(__NR_sched_setscheduler, 0, t->sched_policy, (long)&param),
+			  "sched_setscheduler");
+		CHECK_SYS(std_syscall3(__NR_setpriority, 0, 0, t->nice), "setpriority");
+	}
+	queue_signals(t->pending, t->nr_pending, t->tid);
+	restore_creds(t);
+	/* After the creds: a uid change clears the parent-death signal. */
 	if (t->pdeath_sig)
 		CHECK_SYS(std_syscall2(__NR_prctl, PR_SET_PDEATHSIG, t->pdeath_sig),
 			  "prctl(PR_SET_PDEATHSIG)");
-	queue_signals(t->pending, t->nr_pending, t->tid);
-	restore_creds(t);
 }
 
 static void __attribute__((noreturn, used)) thread_main(struct rst_thread *t)

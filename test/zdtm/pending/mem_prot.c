@@ -43,7 +43,7 @@ static int faults(volatile uint8_t *p, int write)
 	return ret;
 }
 
-/* "start-end perms" of every line of /proc/self/maps inside [lo, hi) */
+/* "start-end perms" of every line of /proc/self/maps inside [lo, hi), clipped to it */
 static int maps_of(void *lo, void *hi, char *out, size_t size)
 {
 	static char buf[1 << 20];
@@ -59,6 +59,13 @@ static int maps_of(void *lo, void *hi, char *out, size_t size)
 			return -1;
 		if (start < (unsigned long)lo || start >= (unsigned long)hi)
 			continue;
+		/*
+		 * A neighbouring mapping of the same kind may merge with ours
+		 * after restore, as the kernel merges them on its own: only
+		 * our range is compared.
+		 */
+		if (end > (unsigned long)hi)
+			end = (unsigned long)hi;
 		n += snprintf(out + n, size - n, "%lx-%lx %s\n", start, end, perms);
 		if (n >= size)
 			return -1;
