@@ -155,7 +155,7 @@ static int stage_read(void *arg)
 	struct files_rst_opts fo = { .root = ctx->opts->root };
 
 	if (kerndat_init() || read_inventory(ctx) || read_pstree_image(ctx->dfd, &ctx->tree) ||
-	    read_regfiles(ctx) || files_rst_ctx_open(ctx->dfd, &fo, &ctx->files))
+	    files_rst_ctx_open(ctx->dfd, &fo, &ctx->files))
 		return -1;
 	for (i = 0; i < ctx->tree.nr_items; i++) {
 		struct pstree_item *it = ctx->tree.items[i];
@@ -183,7 +183,6 @@ static void unstage_read(void *arg)
 	for (i = 0; i < ctx->tree.nr_items; i++)
 		free_task_images(ctx->tree.items[i]);
 	pstree_free(&ctx->tree);
-	free_regfiles(ctx);
 	if (ctx->files)
 		files_rst_ctx_close(ctx->files);
 	ctx->files = NULL;

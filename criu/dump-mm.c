@@ -10,6 +10,7 @@
 
 #include "common/page.h"
 #include "dump.h"
+#include "files.h"
 #include "fs.pb-c.h"
 #include "image.h"
 #include "log.h"
@@ -63,7 +64,7 @@ static int save_path_file(struct dump_ctx *ctx, struct mm_state *ms, pid_t pid,
 		return -1;
 	}
 	link[n] = '\0';
-	ret = files_dump_path_fd(ctx->files, pid, fd, link, id);
+	ret = files_dump_reg_fd(ctx->files, pid, fd, O_RDONLY, id);
 	close(fd);
 	if (ret)
 		return -1;

@@ -337,6 +337,43 @@ static int add_holder(struct file_desc *d, pid_t pid)
 	return 0;
 }
 
+static int cmp_group(const void *a, const void *b)
+{
+	const struct file_desc *x = *(struct file_desc *const *)a;
+	const struct file_desc *y = *(struct file_desc *const *)b;
+
+	return x->group < y->group ? -1 : x->group > y->group;
+}
+
+/*
+ * One task creates a whole group: the lowest owner among its members
+ * (members no task holds keep no owner: nobody opens them as fds).
+ */
+static int group_owners(struct files_rst_ctx *ctx)
+{
+	struct file_desc **v = calloc(ctx->nr_descs + 1, sizeof(*v));
+	size_t i, j, n = 0;
+
+	if (!v) {
+		pr_err("files: out of memory\n");
+		return -1;
+	}
+	for (i = 0; i < ctx->nr_descs; i++)
+		if (ctx->descs[i].group && ctx->descs[i].owner)
+			v[n++] = &ctx->descs[i];
+	qsort(v, n, sizeof(*v), cmp_group);
+	for (i = 0; i < n; i = j) {
+		pid_t owner = v[i]->owner;
+
+		for (j = i; j < n && v[j]->group == v[i]->group; j++)
+			owner = min(owner, v[j]->owner);
+		while (i < j)
+			v[i++]->owner = owner;
+	}
+	free(v);
+	return 0;
+}
+
 int files_rst_prepare(struct files_rst_ctx *ctx)
 {
 	size_t i, j;
@@ -348,20 +385,7 @@ int files_rst_prepare(struct files_rst_ctx *ctx)
 			if (add_holder(files_rst_find(ctx, t->fds[j]->id), t->pid))
 				return -1;
 	}
-	/* One task creates a whole group: the lowest owner among its members. */
-	for (i = 0; i < ctx->nr_descs; i++) {
-		struct file_desc *d = &ctx->descs[i];
-
-		if (!d->group || !d->owner)
-			continue;
-		for (j = 0; j < ctx->nr_descs; j++) {
-			struct file_desc *o = &ctx->descs[j];
-
-			if (o->group == d->group && o->owner && o->owner < d->owner)
-				d->owner = o->owner;
-		}
-	}
-	return 0;
+	return group_owners(ctx);
 }
 
 int files_service_fd(int fd, int min)
@@ -554,6 +578,8 @@ int files_rst_task(struct files_rst_ctx *ctx, struct files_rst_transport *tr, pi
 	pr_info("Restored %zu fds of task %d\n", t->nr, pid);
 	ret = 0;
 out:
+	if (ret && tr)
+		files_transport_abort(tr);
 	kinds_done(ctx);
 	close_descs(ctx);
 	return ret;

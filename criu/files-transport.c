@@ -21,6 +21,9 @@
 #include "files.h"
 #include "log.h"
 
+/* Id 0 names no description: a task that failed says so with it, no fd attached. */
+#define TRANSPORT_ABORT 0
+
 /* A task that waits longer than this for a file has lost its owner. */
 #define TRANSPORT_TIMEOUT_MS 30000
 
@@ -146,6 +149,10 @@ static int recv_one(struct files_rst_transport *tr, uint32_t *id, int *fd)
 		return -1;
 	}
 	ch = CMSG_FIRSTHDR(&mh);
+	if (*id == TRANSPORT_ABORT && !ch) {
+		pr_err("Task %d: another task failed to restore its files\n", tr->pids[tr->self]);
+		return -1;
+	}
 	if (!ch || ch->cmsg_type != SCM_RIGHTS || ch->cmsg_len != CMSG_LEN(sizeof(int))) {
 		pr_err("Task %d: file id %u arrived without its descriptor\n", tr->pids[tr->self],
 		       *id);
@@ -251,4 +258,15 @@ int files_transport_recv(struct files_rst_transport *tr, uint32_t *id, int *fd)
 		return -1;
 	}
 	return recv_one(tr, id, fd);
+}
+
+void files_transport_abort(struct files_rst_transport *tr)
+{
+	uint32_t id = TRANSPORT_ABORT;
+	int i;
+
+	/* Best effort: the others stop waiting for files that will not come. */
+	for (i = 0; i < tr->nr; i++)
+		if (i != tr->self && tr->sk[i][1] >= 0)
+			send(tr->sk[i][1], &id, sizeof(id), MSG_DONTWAIT);
 }

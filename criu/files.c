@@ -407,6 +407,11 @@ static void report_unsupported(const struct fd_parms *p)
 		verb = "are";
 	} else if (is_memfd_link(p)) {
 		what = "memfd";
+	} else if (p->link[0] != '/' && strstr(p->link, ":[") &&
+		   strncmp(p->link, "anon_inode:", 11)) {
+		/* nsfs: "net:[4026531840]", "mnt:[...]" ... */
+		what = "namespace files";
+		verb = "are";
 	} else if (!strncmp(p->link, "anon_inode:", 11)) {
 		/* "anon_inode:[eventfd]" or "anon_inode:inotify" */
 		snprintf(buf, sizeof(buf), "%s", p->link + 11 + (p->link[11] == '['));

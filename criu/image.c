@@ -121,6 +121,8 @@ static int img_write(struct cr_img *img, const void *data, size_t len)
 		img->off += len;
 		return 0;
 	}
+	if (!len)
+		return 0;
 	if (img->len + len > IMG_BUF_SIZE && img_flush(img))
 		return -1;
 	memcpy(img->buf + img->len, data, len);

@@ -35,7 +35,7 @@
 
 /* fdinfo shows the superblock's kernel dev_t: major in the bits above 20. */
 #define KDEV_MAJOR(d) ((unsigned int)((d) >> 20))
-#define KDEV_MINOR(d) ((unsigned int)((d) & 0xfffff))
+#define KDEV_MINOR(d) ((unsigned int)((d)&0xfffff))
 
 static bool inotify_match(const struct fd_parms *p)
 {
@@ -219,7 +219,8 @@ static int parse_wds(const struct fd_parms *p, uint32_t id, InotifyWdEntry ***ou
 	const char *line;
 	size_t n = 0;
 
-	for (line = p->fdinfo; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+	for (line = p->fdinfo; line && *line;
+	     line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
 		InotifyWdEntry *e, **nv;
 
 		if (strncmp(line, "inotify wd:", 11))
@@ -296,7 +297,8 @@ static int find_watched(const InotifyWdEntry *e)
 	if (path) {
 		fd = open(path, O_PATH | O_CLOEXEC);
 		if (fd >= 0 && !fstat(fd, &st) && st.st_ino == e->i_ino &&
-		    major(st.st_dev) == KDEV_MAJOR(e->s_dev) && minor(st.st_dev) == KDEV_MINOR(e->s_dev))
+		    major(st.st_dev) == KDEV_MAJOR(e->s_dev) &&
+		    minor(st.st_dev) == KDEV_MINOR(e->s_dev))
 			return fd;
 		if (fd >= 0)
 			close(fd);

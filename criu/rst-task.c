@@ -87,20 +87,17 @@ static void *load_restorer(struct area *a)
 /* Open @id's file for a mapping, at a number above the tree's fds. */
 static int open_mapped_file(struct restore_ctx *ctx, uint32_t id, int flags, int *next_fd)
 {
-	const struct rst_regfile *rf = find_regfile(ctx, id);
 	int fd, nfd;
 
-	if (!rf)
-		return -1;
-	fd = open(rf->path, flags | O_CLOEXEC);
+	fd = files_rst_open_reg(ctx->files, id, flags);
 	if (fd < 0) {
-		pr_perror("Can't open mapped file %s", rf->path);
+		pr_err("Can't open the file %#x a mapping or the exe link needs\n", id);
 		return -1;
 	}
 	nfd = fcntl(fd, F_DUPFD_CLOEXEC, (*next_fd)++);
 	close(fd);
 	if (nfd < 0)
-		pr_perror("Can't move the fd of %s", rf->path);
+		pr_perror("Can't move the fd of file %#x", id);
 	return nfd;
 }
 
@@ -532,8 +529,53 @@ out:
 }
 
 /* criu's fds other than the task's and the ones the restorer uses go now. */
+struct fs_fds {
+	int cwd, root;
+};
+
+/* cwd, root and umask from fs-PID.img, opened now and applied last. */
+static int read_fs(struct restore_ctx *ctx, struct pstree_item *it,
+		   struct task_restore_args *args, struct fs_fds *fs)
+{
+	struct cr_img *img = open_image_at(ctx->dfd, CR_FD_FS, O_RSTR, it->pid);
+	FsEntry *fe;
+
+	if (!img)
+		return -1;
+	if (pb_read_one(img, (void **)&fe, PB_FS) < 0) {
+		close_image(img);
+		return -1;
+	}
+	close_image(img);
+	fs->cwd = files_rst_open_reg(ctx->files, fe->cwd_id, O_RDONLY);
+	fs->root = files_rst_open_reg(ctx->files, fe->root_id, O_RDONLY);
+	args->umask = fe->has_umask ? fe->umask : 022;
+	pb_free(fe);
+	if (fs->cwd < 0 || fs->root < 0) {
+		pr_err("Can't open the cwd or root of task %d\n", it->pid);
+		return -1;
+	}
+	return 0;
+}
+
+/* Through fds, so nothing depends on paths or /proc inside the new root. */
+static int apply_fs(struct fs_fds *fs)
+{
+	if (fchdir(fs->root) || chroot(".")) {
+		pr_perror("Can't change root");
+		return -1;
+	}
+	if (fchdir(fs->cwd)) {
+		pr_perror("Can't change to the working directory");
+		return -1;
+	}
+	close(fs->root);
+	close(fs->cwd);
+	return 0;
+}
+
 static int close_criu_fds(struct restore_ctx *ctx, struct pstree_item *it,
-			  const struct task_restore_args *args)
+			  const struct task_restore_args *args, const struct fs_fds *fs)
 {
 	struct fd_list l;
 	size_t i;
@@ -543,7 +585,8 @@ static int close_criu_fds(struct restore_ctx *ctx, struct pstree_item *it,
 		return -1;
 	for (i = 0; i < l.n; i++) {
 		int fd = l.fds[i];
-		bool keep = fd == args->log_fd || files_rst_task_has_fd(ctx->files, it->pid, fd);
+		bool keep = fd == args->log_fd || fd == fs->cwd || fd == fs->root ||
+			    files_rst_task_has_fd(ctx->files, it->pid, fd);
 
 		for (j = 0; j < args->nr_close_fds; j++)
 			keep |= fd == args->close_fds[j];
@@ -573,38 +616,6 @@ static int drop_own_rseq(void)
 	return 0;
 }
 
-struct fs_paths {
-	char *cwd, *root;
-};
-
-/* cwd, root and umask from fs-PID.img (applied last, see apply_fs()). */
-static int read_fs(struct restore_ctx *ctx, struct pstree_item *it,
-		   struct task_restore_args *args, struct fs_paths *fp)
-{
-	struct cr_img *img = open_image_at(ctx->dfd, CR_FD_FS, O_RSTR, it->pid);
-	const struct rst_regfile *cwd, *root;
-	FsEntry *fe;
-	int ret = -1;
-
-	if (!img)
-		return -1;
-	if (pb_read_one(img, (void **)&fe, PB_FS) < 0) {
-		close_image(img);
-		return -1;
-	}
-	close_image(img);
-	cwd = find_regfile(ctx, fe->cwd_id);
-	root = find_regfile(ctx, fe->root_id);
-	if (cwd && root) {
-		fp->cwd = strdup(cwd->path);
-		fp->root = strdup(root->path);
-		args->umask = fe->has_umask ? fe->umask : 022;
-		ret = fp->cwd && fp->root ? 0 : -1;
-	}
-	pb_free(fe);
-	return ret;
-}
-
 static int restore_oom_score_adj(const TaskCoreEntry *tc)
 {
 	char buf[16];
@@ -624,27 +635,13 @@ static int restore_oom_score_adj(const TaskCoreEntry *tc)
 	return 0;
 }
 
-/* Host paths, so chdir before chroot; nothing may need /proc afterwards. */
-static int apply_fs(const struct fs_paths *fp)
-{
-	if (chdir(fp->cwd)) {
-		pr_perror("Can't change to the working directory %s", fp->cwd);
-		return -1;
-	}
-	if (strcmp(fp->root, "/") && chroot(fp->root)) {
-		pr_perror("Can't change root to %s", fp->root);
-		return -1;
-	}
-	return 0;
-}
-
 typedef void (*restorer_entry_t)(struct task_restore_args *args, unsigned long stack);
 
 int restore_one_task(struct restore_ctx *ctx, struct pstree_item *it)
 {
 	struct rst_item *ri = rst_item(it);
 	struct task_layout l = { 0 };
-	struct fs_paths fp = { 0 };
+	struct fs_fds fs = { -1, -1 };
 	restorer_entry_t entry;
 	sigset_t all;
 
@@ -670,7 +667,8 @@ int restore_one_task(struct restore_ctx *ctx, struct pstree_item *it)
 	    prepare_process(ctx, &l, it))
 		return -1;
 
-	if (restore_oom_score_adj(ri->cores[0]->tc) || read_fs(ctx, it, l.args, &fp) || close_criu_fds(ctx, it, l.args) || apply_fs(&fp) ||
+	if (restore_oom_score_adj(ri->cores[0]->tc) || read_fs(ctx, it, l.args, &fs) || close_criu_fds(ctx, it, l.args, &fs) ||
+	    apply_fs(&fs) ||
 	    drop_own_rseq())
 		return -1;
 	pr_info("Task %d: jumping to the restorer\n", it->pid);

@@ -43,18 +43,54 @@ static int parse_ts(const char *fdinfo, const char *name, uint64_t *sec, uint64_
 	return 0;
 }
 
+/*
+ * A periodic timer that expired counts one tick and stops until it is read
+ * or queried; timerfd_gettime() then adds the periods missed meanwhile and
+ * rearms it, as the task's next read would: the count and the time left
+ * are only right after that.  Then fdinfo is read again.
+ */
+static int settle(const struct fd_parms *p, char *buf, size_t len)
+{
+	struct itimerspec its;
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	if (timerfd_gettime(p->lfd, &its)) {
+		pr_perror("Can't query the timer of %s", p->desc);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", p->pid, p->fd);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		/* Not an fd of a task (no fdinfo of its own): what we have will do. */
+		snprintf(buf, len, "%s", p->fdinfo);
+		return 0;
+	}
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0) {
+		pr_perror("Can't read %s", path);
+		return -1;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
 static int timerfd_dump(struct files_dump_ctx *ctx, const struct fd_parms *p, uint32_t id)
 {
 	FileEntry fe = FILE_ENTRY__INIT;
 	TimerfdEntry tfe = TIMERFD_ENTRY__INIT;
 	FownEntry fown;
-	char clk[32], ticks[32], sflags[32];
+	char clk[32], ticks[32], sflags[32], info[sizeof(p->fdinfo)];
 
-	if (fdinfo_field(p->fdinfo, "clockid", clk, sizeof(clk)) ||
-	    fdinfo_field(p->fdinfo, "ticks", ticks, sizeof(ticks)) ||
-	    fdinfo_field(p->fdinfo, "settime flags", sflags, sizeof(sflags)) ||
-	    parse_ts(p->fdinfo, "it_value", &tfe.vsec, &tfe.vnsec) ||
-	    parse_ts(p->fdinfo, "it_interval", &tfe.isec, &tfe.insec)) {
+	if (settle(p, info, sizeof(info)))
+		return -1;
+	if (fdinfo_field(info, "clockid", clk, sizeof(clk)) ||
+	    fdinfo_field(info, "ticks", ticks, sizeof(ticks)) ||
+	    fdinfo_field(info, "settime flags", sflags, sizeof(sflags)) ||
+	    parse_ts(info, "it_value", &tfe.vsec, &tfe.vnsec) ||
+	    parse_ts(info, "it_interval", &tfe.isec, &tfe.insec)) {
 		pr_err("Can't dump %s: unexpected timerfd fdinfo\n", p->desc);
 		return -1;
 	}
@@ -94,6 +130,14 @@ static int timerfd_open(struct files_rst_ctx *ctx, struct file_desc *d)
 
 	if (tfe->flags & O_NONBLOCK)
 		flags |= TFD_NONBLOCK;
+	/*
+	 * A periodic timer with expirations not read yet is not rearmed by
+	 * the kernel until the read: fdinfo shows no time left.  Arming it
+	 * with zero would disarm it; the next expiration is one interval on
+	 * (its phase is not known).
+	 */
+	if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
+		its.it_value = its.it_interval;
 	fd = timerfd_create(tfe->clockid, flags);
 	if (fd < 0) {
 		pr_perror("Can't create timerfd id %u on clock %u", d->id, tfe->clockid);

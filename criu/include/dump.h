@@ -49,8 +49,4 @@ void free_task_cores(struct pstree_item *it);
 /* dump-mm.c: mappings, mm fields and pages. */
 int dump_task_mm(struct dump_ctx *ctx, struct pstree_item *it);
 
-/* files-mapped.c: a file a task maps or runs, saved like an fd's file. */
-int files_dump_path_fd(struct files_dump_ctx *ctx, pid_t pid, int lfd, const char *path,
-		       uint32_t *id);
-
 #endif

@@ -13,9 +13,11 @@
 /*
  * The files subsystem: open file descriptions of dumped tasks.
  *
- * Dump (in criu, tasks stopped):
+ * Dump (in criu, tasks stopped; no parasite needed: pidfd_getfd + /proc):
  *	ctx = files_dump_ctx_create(dfd, &opts);
- *	for each task: files_dump_task(ctx, pid, fdinfo_id);
+ *	for each fd table, once (ascending pid order: see eventpoll.c):
+ *		files_dump_task(ctx, pid, fdinfo_id);
+ *	files of mappings and exe: files_dump_reg_fd(ctx, pid, lfd, flags, &id);
  *	files_dump_ctx_finish(ctx);	(flushes the images; check the result)
  *	files_dump_ctx_destroy(ctx);
  *
@@ -25,8 +27,12 @@
  *	for each task: files_rst_add_task(ctx, pid, fdinfo_id);
  *	files_rst_prepare(ctx);		(owners, cross checks)
  *	tr = files_rst_transport_create(ctx);	(only if tasks share files)
- *	fork the tasks; in each: files_rst_task(ctx, tr, pid);
- *	files_rst_ctx_close(ctx) in every process once done with it.
+ *	fork the tasks; in each:
+ *		move criu's fds away: files_service_fd(fd, files_rst_max_fd(ctx) + 1);
+ *		files_rst_task(ctx, tr, pid);
+ *		mapped files: files_rst_open_reg(ctx, id, flags);
+ *	files_rst_transport_destroy(tr), files_rst_ctx_close(ctx) in every
+ *	process once done with them.
  *
  * Each fd kind lives in its own file with one struct fd_kind_ops
  * registered in files.c's table.
@@ -215,6 +221,8 @@ int files_transport_enter(struct files_rst_transport *tr, pid_t self, int base);
 int files_transport_send(struct files_rst_transport *tr, pid_t to, uint32_t id, int fd);
 /* Blocks (with a timeout) for the next description sent to this task. */
 int files_transport_recv(struct files_rst_transport *tr, uint32_t *id, int *fd);
+/* Tells every other task this one failed: their receives fail at once. */
+void files_transport_abort(struct files_rst_transport *tr);
 
 /* The kinds (each defined in its own file). */
 extern const struct fd_kind_ops reg_file_ops;

@@ -22,13 +22,6 @@ struct rst_item {
 struct files_rst_ctx;
 struct files_rst_transport;
 
-/* A file a mapping or the exe link refers to, from files.img. */
-struct rst_regfile {
-	uint32_t id;
-	uint32_t flags;
-	char *path;
-};
-
 struct restore_ctx {
 	const struct cr_options *opts;
 	int dfd;                   /* images directory */
@@ -38,8 +31,6 @@ struct restore_ctx {
 	struct rst_sync *sync;     /* first page of the area, shared by all tasks */
 	struct files_rst_ctx *files;
 	struct files_rst_transport *tr;
-	struct rst_regfile *regfiles;
-	size_t nr_regfiles;
 	pid_t root_pid;            /* once forked */
 	bool forked;
 };
@@ -53,11 +44,6 @@ static inline struct rst_item *rst_item(const struct pstree_item *it)
 int plan_restore_area(struct restore_ctx *ctx);
 void release_restore_area(struct restore_ctx *ctx);
 size_t task_area_need(const struct pstree_item *it, size_t blob_size);
-
-/* rst-regfiles.c: paths of regular files by id. */
-int read_regfiles(struct restore_ctx *ctx);
-const struct rst_regfile *find_regfile(const struct restore_ctx *ctx, uint32_t id);
-void free_regfiles(struct restore_ctx *ctx);
 
 /* rst-task.c: runs in the forked task, never returns on success. */
 int restore_task_files(struct restore_ctx *ctx, struct pstree_item *it);
