@@ -23,9 +23,19 @@ static int maps_line(void *addr, char *out, size_t size)
 	if (read_file("/proc/self/maps", buf, sizeof(buf)) < 0)
 		return -1;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char range[64], perms[8], off[32], dev[16], path[4096];
+
 		if (sscanf(line, "%lx-%lx", &start, &end) == 2 &&
 		    start <= (unsigned long)addr && (unsigned long)addr < end) {
-			snprintf(out, size, "%s", line);
+			/*
+			 * An unlinked file is recreated at restore: a new inode,
+			 * so everything but the inode number must match.
+			 */
+			if (sscanf(line, "%63s %7s %31s %15s %*s %4095[^\n]", range, perms, off, dev,
+				   path) != 5)
+				return -1;
+			if (snprintf(out, size, "%s %s %s %s %.400s", range, perms, off, dev, path) < 0)
+				return -1;
 			return 0;
 		}
 	}
