@@ -100,6 +100,18 @@ int finalize_restore(struct restore_ctx *ctx)
 			ret = -1;
 		}
 	}
+	/*
+	 * A task that was stopped gets its stop signal while still frozen, so
+	 * that it stops on the way out of the freeze, before running any code.
+	 */
+	for (i = 0; !ret && i < ctx->tree.nr_items; i++) {
+		struct pstree_item *it = ctx->tree.items[i];
+		const TaskCoreEntry *tc = rst_item(it)->cores[0]->tc;
+
+		if (it->state == TASK_STATE_STOPPED)
+			kill(it->pid, tc && tc->has_stop_signo && tc->stop_signo ? (int)tc->stop_signo
+										 : SIGSTOP);
+	}
 	/* Everything is in place: let the tree run (or, on error, die). */
 	for (i = 0; i < ctx->tree.nr_items; i++) {
 		if (!tasks[i])
@@ -110,13 +122,5 @@ int finalize_restore(struct restore_ctx *ctx)
 	free(tasks);
 	if (ret)
 		return -1;
-	for (i = 0; i < ctx->tree.nr_items; i++) {
-		struct pstree_item *it = ctx->tree.items[i];
-		const TaskCoreEntry *tc = rst_item(it)->cores[0]->tc;
-
-		if (it->state == TASK_STATE_STOPPED)
-			kill(it->pid, tc && tc->has_stop_signo && tc->stop_signo ? (int)tc->stop_signo
-										 : SIGSTOP);
-	}
 	return 0;
 }

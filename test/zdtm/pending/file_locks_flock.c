@@ -136,8 +136,9 @@ int main(int argc, char **argv)
 	}
 	/* the parent's own copy of ofd goes: the child keeps the lock alive */
 	if (fd_locks(exfd, locks[0], sizeof(locks[0])) ||
-	    fd_locks(shfd, locks[1], sizeof(locks[1])) || fd_locks(ofd, locks[2], sizeof(locks[2])) ||
-	    !strstr(locks[0], "FLOCK") || !strstr(locks[2], "FLOCK")) {
+	    fd_locks(shfd, locks[1], sizeof(locks[1])) ||
+	    fd_locks(ofd, locks[2], sizeof(locks[2])) || !strstr(locks[0], "FLOCK") ||
+	    !strstr(locks[2], "FLOCK")) {
 		pr_err("no flock lines in fdinfo");
 		return 1;
 	}

@@ -20,8 +20,7 @@
 
 static int lock(int fd, int cmd, short type, off_t start, off_t len, struct flock *out)
 {
-	struct flock fl = { .l_type = type, .l_whence = SEEK_SET, .l_start = start,
-			    .l_len = len };
+	struct flock fl = { .l_type = type, .l_whence = SEEK_SET, .l_start = start, .l_len = len };
 	int ret = fcntl(fd, cmd, &fl);
 
 	if (out)
@@ -29,8 +28,7 @@ static int lock(int fd, int cmd, short type, off_t start, off_t len, struct floc
 	return ret;
 }
 
-static int expect(int fd, short want, off_t start, off_t len, short type, off_t lstart,
-		  off_t llen)
+static int expect(int fd, short want, off_t start, off_t len, short type, off_t lstart, off_t llen)
 {
 	struct flock fl;
 
@@ -41,12 +39,13 @@ static int expect(int fd, short want, off_t start, off_t len, short type, off_t 
 	if (fl.l_type != type ||
 	    (type != F_UNLCK && (fl.l_start != lstart || fl.l_len != llen || fl.l_pid != -1))) {
 		fail("F_OFD_GETLK(%d, %ld+%ld) gave type %d %ld+%ld pid %d, expected type %d "
-		     "%ld+%ld", want, (long)start, (long)len, fl.l_type, (long)fl.l_start,
-		     (long)fl.l_len, fl.l_pid, type, (long)lstart, (long)llen);
+		     "%ld+%ld",
+		     want, (long)start, (long)len, fl.l_type, (long)fl.l_start, (long)fl.l_len,
+		     fl.l_pid, type, (long)lstart, (long)llen);
 		return 1;
 	}
-	if (type != F_UNLCK && (lock(fd, F_OFD_SETLK, want, start, len, NULL) != -1 ||
-				errno != EAGAIN)) {
+	if (type != F_UNLCK &&
+	    (lock(fd, F_OFD_SETLK, want, start, len, NULL) != -1 || errno != EAGAIN)) {
 		fail("F_OFD_SETLK(%d, %ld+%ld) was not refused", want, (long)start, (long)len);
 		return 1;
 	}

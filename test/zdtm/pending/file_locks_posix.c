@@ -18,8 +18,7 @@
 
 static int lock(int fd, int cmd, short type, off_t start, off_t len, struct flock *out)
 {
-	struct flock fl = { .l_type = type, .l_whence = SEEK_SET, .l_start = start,
-			    .l_len = len };
+	struct flock fl = { .l_type = type, .l_whence = SEEK_SET, .l_start = start, .l_len = len };
 	int ret = fcntl(fd, cmd, &fl);
 
 	if (out)
@@ -40,12 +39,12 @@ static int expect(int fd, const char *who, short want, off_t start, off_t len, s
 		pr_perror("%s: F_GETLK", who);
 		return 1;
 	}
-	if (fl.l_type != type || (type != F_UNLCK && (fl.l_start != lstart || fl.l_len != llen ||
-						      fl.l_pid != pid))) {
+	if (fl.l_type != type ||
+	    (type != F_UNLCK && (fl.l_start != lstart || fl.l_len != llen || fl.l_pid != pid))) {
 		fail("%s: F_GETLK(%d, %ld+%ld) gave type %d %ld+%ld pid %d, expected type %d "
-		     "%ld+%ld pid %d", who, want, (long)start, (long)len, fl.l_type,
-		     (long)fl.l_start, (long)fl.l_len, fl.l_pid, type, (long)lstart, (long)llen,
-		     pid);
+		     "%ld+%ld pid %d",
+		     who, want, (long)start, (long)len, fl.l_type, (long)fl.l_start, (long)fl.l_len,
+		     fl.l_pid, type, (long)lstart, (long)llen, pid);
 		return 1;
 	}
 	/* and a real attempt agrees */

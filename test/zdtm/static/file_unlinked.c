@@ -78,8 +78,9 @@ static int check(struct ufile *f)
 	if ((f->flags & O_ACCMODE) == O_RDONLY)
 		return 0;
 	/* still writable, and the data stays with the inode */
-	if (write(f->fd, "tail", 4) != 4 || pread(f->fd, buf, 4, (f->flags & O_APPEND) ?
-				(off_t)f->size : f->off) != 4 || memcmp(buf, "tail", 4)) {
+	if (write(f->fd, "tail", 4) != 4 ||
+	    pread(f->fd, buf, 4, (f->flags & O_APPEND) ? (off_t)f->size : f->off) != 4 ||
+	    memcmp(buf, "tail", 4)) {
 		fail("%s: can't write and read back", f->name);
 		return 1;
 	}

@@ -123,7 +123,8 @@ int main(int argc, char **argv)
 	test_daemon();
 	test_waitsig();
 
-	if (fcntl(bp[0], F_GETPIPE_SZ) != BIG_SZ || fcntl(bp[0], F_GETFL) != (O_RDONLY | O_NONBLOCK)) {
+	if (fcntl(bp[0], F_GETPIPE_SZ) != BIG_SZ ||
+	    fcntl(bp[0], F_GETFL) != (O_RDONLY | O_NONBLOCK)) {
 		fail("big pipe: size %d flags 0%o", fcntl(bp[0], F_GETPIPE_SZ),
 		     fcntl(bp[0], F_GETFL));
 		ret = 1;
