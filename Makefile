@@ -60,7 +60,7 @@ endif
 
 .DEFAULT_GOAL	:= all
 .SUFFIXES:
-.SECONDARY:
+.SECONDARY: $(PB_C) $(PB_H)
 .DELETE_ON_ERROR:
 
 # ---------------------------------------------------------------- images
