@@ -60,7 +60,6 @@ endif
 
 .DEFAULT_GOAL	:= all
 .SUFFIXES:
-.SECONDARY: $(PB_C) $(PB_H)
 .DELETE_ON_ERROR:
 
 # ---------------------------------------------------------------- images
@@ -68,6 +67,8 @@ PROTOS		:= $(wildcard images/*.proto)
 PB_C		:= $(patsubst images/%.proto,$(GEN)/images/%.pb-c.c,$(PROTOS))
 PB_H		:= $(PB_C:.c=.h)
 PB_O		:= $(patsubst $(GEN)/images/%.pb-c.c,$(B)/images/%.pb-c.o,$(PB_C))
+# Keep the generated sources; everything else is rebuilt when missing.
+.SECONDARY: $(PB_C) $(PB_H)
 
 $(GEN)/images/%.pb-c.c $(GEN)/images/%.pb-c.h: images/%.proto $(PROTOS)
 	@mkdir -p $(dir $@)
