@@ -161,12 +161,15 @@ zdtm: all $(ZDTM_BINS)
 # ---------------------------------------------------------------- install
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
-		$(DESTDIR)$(INCLUDEDIR)/compel $(DESTDIR)$(MANDIR)/man8
+		$(DESTDIR)$(INCLUDEDIR)/compel/asm $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 criu/criu $(DESTDIR)$(SBINDIR)/criu
 	$(if $(CRIT_BIN),install -m 0755 $(CRIT_BIN) $(DESTDIR)$(BINDIR)/crit)
 	$(if $(wildcard $(COMPEL_LIB)),install -m 0644 $(COMPEL_LIB) $(DESTDIR)$(LIBDIR)/)
 	$(if $(wildcard compel/include/compel/*.h),install -m 0644 compel/include/compel/*.h \
 		$(DESTDIR)$(INCLUDEDIR)/compel/)
+	$(if $(wildcard compel/arch/$(ARCH)/include/compel/asm/*.h),install -m 0644 \
+		compel/arch/$(ARCH)/include/compel/asm/*.h $(DESTDIR)$(INCLUDEDIR)/compel/asm/)
+	$(if $(wildcard compel/compel-host),install -m 0755 compel/compel-host $(DESTDIR)$(BINDIR)/compel)
 	$(if $(wildcard Documentation/criu.8),install -m 0644 Documentation/criu.8 \
 		$(DESTDIR)$(MANDIR)/man8/)
 
