@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -23,6 +24,7 @@
 
 #include "common/page.h"
 #include "cr-restore.h"
+#include "cr-service.h"
 #include "files.h"
 #include "image.h"
 #include "inventory.pb-c.h"
@@ -146,6 +148,32 @@ static bool pid_taken(pid_t pid)
 	return access(path, F_OK) == 0;
 }
 
+/*
+ * Helpers stand in for dead session and group leaders while the tree is
+ * forked.  They have no images; an empty rst_item keeps the code that walks
+ * every task simple.
+ */
+static int plan_helpers(struct restore_ctx *ctx)
+{
+	unsigned int i, n = ctx->tree.nr_items;
+
+	if (pstree_plan_restore(&ctx->tree, getpgid(0)))
+		return -1;
+	for (i = n; i < ctx->tree.nr_items; i++) {
+		struct pstree_item *h = ctx->tree.items[i];
+
+		h->priv = calloc(1, sizeof(struct rst_item));
+		if (!h->priv)
+			return -1;
+		if (pid_taken(h->pid)) {
+			pr_err("Can't restore the session or group of pid %d: the pid is in use\n",
+			       h->pid);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Stage: read and check every image before touching the system. */
 static int stage_read(void *arg)
 {
@@ -172,6 +200,8 @@ static int stage_read(void *arg)
 		    files_rst_add_task(ctx->files, it->pid, files_id_of(it)))
 			return -1;
 	}
+	if (plan_helpers(ctx))
+		return -1;
 	return files_rst_prepare(ctx->files);
 }
 
@@ -196,7 +226,8 @@ static int stage_area(void *arg)
 		return -1;
 	ctx->sync->nr_tasks = 0;
 	for (unsigned int i = 0; i < ctx->tree.nr_items; i++)
-		if (ctx->tree.items[i]->state != TASK_STATE_DEAD)
+		if (ctx->tree.items[i]->state != TASK_STATE_DEAD &&
+		    ctx->tree.items[i]->state != TASK_STATE_HELPER)
 			ctx->sync->nr_tasks++;
 	return 0;
 }
@@ -222,15 +253,48 @@ static void __attribute__((noreturn)) task_fail(struct restore_ctx *ctx, struct 
 
 static pid_t fork_task(struct restore_ctx *ctx, struct pstree_item *it, unsigned long flags);
 
+/* Count in on @word and wait until it reaches @total (or a task failed). */
+static void barrier(struct restore_ctx *ctx, uint32_t *word, uint32_t total)
+{
+	uint32_t n;
+
+	__atomic_add_fetch(word, 1, __ATOMIC_SEQ_CST);
+	futex(word, FUTEX_WAKE, INT32_MAX, NULL);
+	while ((n = __atomic_load_n(word, __ATOMIC_SEQ_CST)) < total && !ctx->sync->error)
+		futex(word, FUTEX_WAIT, n, &(struct timespec){ 1, 0 });
+}
+
+static unsigned int nr_helpers(const struct pstree *t)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < t->nr_items; i++)
+		n += t->items[i]->state == TASK_STATE_HELPER;
+	return n;
+}
+
+/*
+ * nr_forked counts twice: once per task (helpers included) that exists with
+ * everything it forks, then once per real task that has joined its group.
+ */
 static void wait_all_forked(struct restore_ctx *ctx)
 {
-	uint32_t n, total = ctx->tree.nr_items;
+	barrier(ctx, &ctx->sync->nr_forked, ctx->tree.nr_items);
+}
 
-	__atomic_add_fetch(&ctx->sync->nr_forked, 1, __ATOMIC_SEQ_CST);
-	futex(&ctx->sync->nr_forked, FUTEX_WAKE, INT32_MAX, NULL);
-	while ((n = __atomic_load_n(&ctx->sync->nr_forked, __ATOMIC_SEQ_CST)) < total &&
+static void wait_all_joined(struct restore_ctx *ctx, bool count_in)
+{
+	uint32_t total = 2 * ctx->tree.nr_items - nr_helpers(&ctx->tree);
+
+	if (count_in) {
+		barrier(ctx, &ctx->sync->nr_forked, total);
+		return;
+	}
+	while (__atomic_load_n(&ctx->sync->nr_forked, __ATOMIC_SEQ_CST) < total &&
 	       !ctx->sync->error)
-		futex(&ctx->sync->nr_forked, FUTEX_WAIT, n, &(struct timespec){ 1, 0 });
+		futex(&ctx->sync->nr_forked, FUTEX_WAIT,
+		      __atomic_load_n(&ctx->sync->nr_forked, __ATOMIC_SEQ_CST),
+		      &(struct timespec){ 1, 0 });
 }
 
 /* A zombie: exits the way it did, once the others joined its group. */
@@ -265,6 +329,10 @@ static int wait_zombie_children(struct pstree_item *it)
 	return 0;
 }
 
+/*
+ * The session comes first, inherited or new, then the task's own group if
+ * it leads one, so that the group exists before anyone tries to join it.
+ */
 static int set_session(struct pstree_item *it)
 {
 	if (it->sid == it->pid) {
@@ -273,16 +341,56 @@ static int set_session(struct pstree_item *it)
 			return -1;
 		}
 	} else if (getsid(0) != it->sid) {
-		pr_err("Task %d: session %d is neither its own nor its parent's: not supported "
-		       "yet\n", it->pid, it->sid);
+		pr_err("Task %d: in session %d instead of %d\n", it->pid, getsid(0), it->sid);
 		return -1;
+	}
+	if (it->pgid == it->pid && getpgid(0) != it->pid && setpgid(0, 0)) {
+		pr_perror("Task %d: can't lead its process group", it->pid);
+		return -1;
+	}
+	return 0;
+}
+
+/* Fork the children, and the siblings this task clones with CLONE_PARENT. */
+static int fork_children(struct restore_ctx *ctx, struct pstree_item *it)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->tree.nr_items; i++) {
+		struct pstree_item *c = ctx->tree.items[i];
+
+		if (c->forker == it && fork_task(ctx, c, c->clone_parent ? CLONE_PARENT : 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A helper's work is done once every task is in its group. */
+static void __attribute__((noreturn)) helper_main(struct restore_ctx *ctx)
+{
+	wait_all_joined(ctx, false);
+	_exit(ctx->sync->error ? 1 : 0);
+}
+
+/* Reap the helpers this task forked, so that their pids are free again. */
+static int reap_helpers(struct pstree_item *it)
+{
+	struct pstree_item *c;
+	int status;
+
+	list_for_each_entry(c, &it->children, sibling) {
+		if (c->state != TASK_STATE_HELPER)
+			continue;
+		if (waitpid(c->pid, &status, 0) != c->pid || status) {
+			pr_err("Task %d: helper %d failed (status 0x%x)\n", it->pid, c->pid, status);
+			return -1;
+		}
 	}
 	return 0;
 }
 
 static void task_main(struct restore_ctx *ctx, struct pstree_item *it)
 {
-	struct pstree_item *c;
 	sigset_t none;
 	int sig;
 
@@ -295,16 +403,18 @@ static void task_main(struct restore_ctx *ctx, struct pstree_item *it)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
-	if (set_session(it))
+	if (set_session(it) || fork_children(ctx, it))
 		task_fail(ctx, it);
-	list_for_each_entry(c, &it->children, sibling)
-		if (fork_task(ctx, c, 0) < 0)
-			task_fail(ctx, it);
 	wait_all_forked(ctx);
+	if (it->state == TASK_STATE_HELPER)
+		helper_main(ctx);
 	if (getpgid(0) != it->pgid && setpgid(0, it->pgid)) {
 		pr_perror("Task %d: can't join process group %d", it->pid, it->pgid);
 		task_fail(ctx, it);
 	}
+	wait_all_joined(ctx, true);
+	if (reap_helpers(it))
+		task_fail(ctx, it);
 	if (it->state == TASK_STATE_DEAD)
 		become_zombie(it);
 	if (wait_zombie_children(it) || restore_task_files(ctx, it))
@@ -313,24 +423,80 @@ static void task_main(struct restore_ctx *ctx, struct pstree_item *it)
 	task_fail(ctx, it);
 }
 
-static pid_t fork_task(struct restore_ctx *ctx, struct pstree_item *it, unsigned long flags)
+/*
+ * Tasks get their pids from clone3's set_tid; kernels before 5.5 have only
+ * ns_last_pid.  The environment variable forces the old way, to test it.
+ */
+#define NS_LAST_PID "/proc/sys/kernel/ns_last_pid"
+#define FORCE_NS_LAST_PID_ENV "CRIU_FORCE_NS_LAST_PID"
+
+static bool use_set_tid(void)
 {
-	pid_t tid = it->pid;
+	return kdat.has_clone3_set_tid && !getenv(FORCE_NS_LAST_PID_ENV);
+}
+
+static long clone_with_set_tid(pid_t want, unsigned long flags)
+{
+	pid_t tid = want;
 	struct clone_args ca = {
 		.flags = flags,
-		.exit_signal = SIGCHLD,
+		/* clone3 wants none with CLONE_PARENT: the forker's own is used. */
+		.exit_signal = flags & CLONE_PARENT ? 0 : SIGCHLD,
 		.set_tid = (uintptr_t)&tid,
 		.set_tid_size = 1,
 	};
+
+	return syscall(SYS_clone3, &ca, sizeof(ca));
+}
+
+/*
+ * The next pid the kernel hands out follows ns_last_pid.  Tasks fork in
+ * parallel: the lock on the file keeps the write and the fork together.
+ */
+static long clone_after_last_pid(pid_t want, unsigned long flags)
+{
+	int fd = open(NS_LAST_PID, O_RDWR | O_CLOEXEC);
+	char buf[16];
+	int len;
+	long pid = -1;
+
+	if (fd < 0)
+		return -1;
+	len = snprintf(buf, sizeof(buf), "%d", want - 1);
+	if (!flock(fd, LOCK_EX) && write(fd, buf, len) == len) {
+		pid = syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+		if (pid == 0) {
+			close(fd);
+			return 0;
+		}
+	}
+	flock(fd, LOCK_UN);
+	close(fd);
+	return pid;
+}
+
+static pid_t fork_task(struct restore_ctx *ctx, struct pstree_item *it, unsigned long flags)
+{
 	long pid;
 
-	pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (use_set_tid())
+		pid = clone_with_set_tid(it->pid, flags);
+	else
+		pid = clone_after_last_pid(it->pid, flags);
 	if (pid == 0) {
+		/* Someone else took the pid between our write and the fork. */
+		if (getpid() != it->pid)
+			_exit(1);
 		task_main(ctx, it);
 		_exit(1);
 	}
 	if (pid < 0) {
 		pr_perror("Can't create task %d", it->pid);
+		return -1;
+	}
+	if (pid != it->pid) {
+		pr_err("Task %d was created with pid %ld: the pid was taken meanwhile\n", it->pid,
+		       pid);
 		return -1;
 	}
 	return (pid_t)pid;
@@ -354,6 +520,8 @@ static int stage_fork(void *arg)
 
 	if (files_rst_transport_create(ctx->files, &ctx->tr))
 		return -1;
+	pr_info("Tasks get their pids with %s\n",
+		use_set_tid() ? "clone3 set_tid" : NS_LAST_PID);
 	fflush(NULL);
 	ctx->root_pid = fork_task(ctx, ctx->tree.root, flags);
 	return ctx->root_pid < 0 ? -1 : 0;
@@ -444,6 +612,8 @@ int cr_restore(const struct cr_options *o)
 	if (run_stages(restore_stages, ARRAY_SIZE(restore_stages), &ctx))
 		goto out;
 	pr_info("Restore finished: root task %d\n", ctx.root_pid);
+	if (rpc_ctx_of(o))
+		rpc_ctx_of(o)->restored_pid = ctx.root_pid;
 	if (o->pidfile && write_pidfile(o->pidfile, ctx.root_pid))
 		goto out_done;
 	ret = 0;

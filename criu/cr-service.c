@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "cr-check.h"
+#include "cr-dump.h"
+#include "cr-restore.h"
 #include "cr-service.h"
 #include "log.h"
 #include "version.h"
@@ -326,11 +328,12 @@ static int serve_features(struct rpc_ctx *ctx, const CriuReq *req, const struct 
  * `.run = <the function of the command table in crtools.c>`.
  */
 static const struct rpc_cmd rpc_cmds[] = {
-	[CRIU_REQ_TYPE__DUMP] = { .name = "dump", .flags = RPC_IMAGES },
+	[CRIU_REQ_TYPE__DUMP] = { .name = "dump", .flags = RPC_IMAGES, .run = cr_dump },
 	[CRIU_REQ_TYPE__PRE_DUMP] = { .name = "pre-dump", .flags = RPC_IMAGES | RPC_PRE_DUMP_SEQ },
 	[CRIU_REQ_TYPE__SINGLE_PRE_DUMP] = { .name = "pre-dump",
 					     .flags = RPC_IMAGES | RPC_KEEP_OPEN },
-	[CRIU_REQ_TYPE__RESTORE] = { .name = "restore", .flags = RPC_IMAGES | RPC_DETACHED },
+	[CRIU_REQ_TYPE__RESTORE] = { .name = "restore", .flags = RPC_IMAGES | RPC_DETACHED,
+				     .run = cr_restore },
 	[CRIU_REQ_TYPE__PAGE_SERVER] = { .name = "page-server",
 					 .flags = RPC_IMAGES | RPC_KEEP_OPEN },
 	[CRIU_REQ_TYPE__PAGE_SERVER_CHLD] = { .name = "page-server",

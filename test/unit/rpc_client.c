@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -296,9 +297,7 @@ static void test_not_implemented(void)
 		CriuReqType type;
 		const char *msg;
 	} cmds[] = {
-		{ CRIU_REQ_TYPE__DUMP, "dump is not implemented in this build yet" },
 		{ CRIU_REQ_TYPE__PRE_DUMP, "pre-dump is not implemented in this build yet" },
-		{ CRIU_REQ_TYPE__RESTORE, "restore is not implemented in this build yet" },
 		{ CRIU_REQ_TYPE__PAGE_SERVER, "page-server is not implemented in this build yet" },
 		{ CRIU_REQ_TYPE__CPUINFO_DUMP, "cpuinfo dump is not implemented" },
 		{ CRIU_REQ_TYPE__CPUINFO_CHECK, "cpuinfo check is not implemented" },
@@ -505,6 +504,100 @@ static void test_options(void)
 	CHECK(wait_exit(&w) == 1, "exit 1");
 }
 
+/* A child that counts into a file, in its own session, stdio on /dev/null. */
+static pid_t start_counter(const char *path)
+{
+	unsigned long n = 0;
+	pid_t pid = fork();
+	int fd;
+
+	if (pid)
+		return pid;
+	setsid();
+	fd = open("/dev/null", O_RDWR);
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	close_range(3, ~0U, 0);
+	fd = open(path, O_RDWR | O_CREAT, 0600);
+	for (;;) {
+		n++;
+		if (pwrite(fd, &n, sizeof(n), 0) != sizeof(n))
+			_exit(1);
+		usleep(1000);
+	}
+}
+
+static unsigned long read_counter(const char *path)
+{
+	unsigned long n = 0;
+	int fd = open(path, O_RDONLY);
+
+	if (fd >= 0) {
+		if (pread(fd, &n, sizeof(n), 0) != sizeof(n))
+			n = 0;
+		close(fd);
+	}
+	return n;
+}
+
+/* DUMP then RESTORE over RPC, as runc drives them: the task comes back. */
+static void test_dump_restore(void)
+{
+	char path[256];
+	CriuReq req = CRIU_REQ__INIT;
+	CriuOpts opts = CRIU_OPTS__INIT;
+	unsigned long before;
+	struct worker w;
+	CriuResp *r;
+	pid_t pid;
+	int dfd;
+
+	snprintf(path, sizeof(path), "%s/counter", dir);
+	pid = start_counter(path);
+	while (read_counter(path) < 10)
+		usleep(1000);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (start(&w, 1))
+		return;
+	req.type = CRIU_REQ_TYPE__DUMP;
+	req.opts = &opts;
+	opts.images_dir_fd = dfd;
+	opts.has_pid = true;
+	opts.pid = pid;
+	opts.has_log_level = true;
+	opts.log_level = 4;
+	opts.log_file = "dump.log";
+	r = call(&w, &req);
+	CHECK(r && r->type == CRIU_REQ_TYPE__DUMP && r->success, "DUMP over RPC succeeds: %s",
+	      r && r->cr_errmsg ? r->cr_errmsg : "");
+	if (r)
+		criu_resp__free_unpacked(r, NULL);
+	wait_exit(&w);
+	/* The dumped task was killed; reap it so its pid is free again. */
+	CHECK(waitpid(pid, NULL, 0) == pid, "dumped child reaped");
+	before = read_counter(path);
+
+	if (start(&w, 1))
+		return;
+	req.type = CRIU_REQ_TYPE__RESTORE;
+	opts.has_pid = false;
+	opts.log_file = "restore.log";
+	r = call(&w, &req);
+	CHECK(r && r->type == CRIU_REQ_TYPE__RESTORE && r->success,
+	      "RESTORE over RPC succeeds: %s", r && r->cr_errmsg ? r->cr_errmsg : "");
+	CHECK(r && r->restore && r->restore->pid == pid, "restore answers pid %d (want %d)",
+	      r && r->restore ? r->restore->pid : -1, pid);
+	if (r)
+		criu_resp__free_unpacked(r, NULL);
+	wait_exit(&w);
+	usleep(200000);
+	CHECK(read_counter(path) > before, "restored task counts on (%lu > %lu)", read_counter(path),
+	      before);
+	kill(pid, SIGKILL);
+	close(dfd);
+}
+
 int main(void)
 {
 	char cache[128];
@@ -530,6 +623,7 @@ int main(void)
 	test_check();
 	test_features_keep_open();
 	test_not_implemented();
+	test_dump_restore();
 	test_garbage();
 	test_refusals();
 	test_eof();
