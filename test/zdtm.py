@@ -409,13 +409,16 @@ def find_exec_tests(build_dir, sub):
     return d, res
 
 
-def find_script_tests():
-    d = os.path.join(REPO, "test", "others")
+def find_script_tests(others_dir=None):
+    d = os.path.abspath(others_dir or os.path.join(REPO, "test", "others"))
+    # test/others/NAME -> others/NAME, test/others/pending/NAME -> others/pending/NAME
+    rel = os.path.relpath(d, os.path.join(REPO, "test"))
+    prefix = rel if not rel.startswith("..") else "others/" + os.path.basename(d)
     res = []
     if os.path.isdir(d):
         for f in sorted(os.listdir(d)):
             if f.endswith(".sh") and os.path.isfile(os.path.join(d, f)):
-                res.append(ScriptTest("others/%s" % f[:-3], os.path.join(d, f)))
+                res.append(ScriptTest("%s/%s" % (prefix, f[:-3]), os.path.join(d, f)))
     return d, res
 
 
@@ -956,8 +959,9 @@ def select_tests(opts):
             d, tests = find_exec_tests(build_dir, sub)
             groups.append(("%s tests" % sub, d, tests))
     if "others" in cats:
-        d, tests = find_script_tests()
-        groups.append(("scripted tests", d, tests))
+        for od in opts.others_dir or [None]:
+            d, tests = find_script_tests(od)
+            groups.append(("scripted tests", d, tests))
     if "zdtm" in cats:
         for zd in opts.zdtm_dir or [os.path.join(REPO, "test", "zdtm", "static")]:
             d, tests = find_zdtm_tests(build_dir, zd)
@@ -1066,6 +1070,8 @@ def main(argv=None):
         p.add_argument("--build-dir", default=os.path.join(REPO, ".build", "x86_64"))
         p.add_argument("--zdtm-dir", action="append", metavar="DIR",
                        help="directory of zdtm test sources (default test/zdtm/static)")
+        p.add_argument("--others-dir", action="append", metavar="DIR",
+                       help="directory of scripted tests (default test/others)")
     run = sub.choices["run"]
     run.add_argument("--mode", action="append", metavar="MODE",
                      help="%s; repeat or comma-separate for several (default h)" %

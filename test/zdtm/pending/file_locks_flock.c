@@ -4,9 +4,10 @@
  * test, a shared lock held by both the test and its child on two separate
  * open files, and an exclusive lock on an open file description shared by
  * the test and its child (inherited across fork).  After restore a fresh
- * open of each file must conflict exactly as before, the lock lines of
+ * open of each file by another process must conflict exactly as before, the lock lines of
  * /proc/self/fdinfo must be unchanged, and the holders must still own
- * their locks: once they drop them, others can take them.
+ * their locks: once they drop them, others can take them.  Every attempt
+ * is made by a new process.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -15,18 +16,30 @@
 
 #include "zdtmtst.h"
 
-/* try a non-blocking lock from a new open file description */
+/*
+ * Try a non-blocking lock from another process (a new open file
+ * description): 0 if granted, -1 if refused, -2 on error.
+ */
 static int try_lock(const char *name, int op)
 {
-	int fd = open(name, O_RDONLY), ret;
+	int status;
+	pid_t pid;
 
-	if (fd < 0)
+	pid = test_fork();
+	if (pid < 0)
 		return -2;
-	ret = flock(fd, op | LOCK_NB);
-	if (ret && errno != EWOULDBLOCK)
-		ret = -2;
-	close(fd);
-	return ret;
+	if (pid == 0) {
+		int fd = open(name, O_RDONLY);
+
+		if (fd < 0)
+			_exit(2);
+		if (flock(fd, op | LOCK_NB))
+			_exit(errno == EWOULDBLOCK ? 1 : 2);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) > 1)
+		return -2;
+	return WEXITSTATUS(status) ? -1 : 0;
 }
 
 /* the "lock:" lines of an fd's fdinfo, without the lock numbers */

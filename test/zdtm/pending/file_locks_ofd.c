@@ -4,11 +4,11 @@
  * write lock on [0, 10) and a read lock on [100, 200) owned by one open
  * file description that the test and its child share (inherited across
  * fork), and a read lock on [1000, EOF) owned by a second description the
- * test alone has.  After restore another description must see exactly
- * those conflicts (F_OFD_GETLK reports pid -1), F_OFD_SETLK on them must
- * fail with EAGAIN, the child's copy must still own the locks (it can
- * upgrade its read lock), and a POSIX lock of another process must
- * conflict with them too.
+ * test alone has.  After restore another process, with its own open file
+ * description, must see exactly those conflicts (F_OFD_GETLK reports pid
+ * -1), F_OFD_SETLK on them must fail with EAGAIN, the child's copy must
+ * still own the locks (it can upgrade its read lock), and a POSIX lock of
+ * another process must conflict with them too.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -52,9 +52,62 @@ static int expect(int fd, short want, off_t start, off_t len, short type, off_t 
 	return 0;
 }
 
+/* the checks from another process, with its own open of the file */
+static int first_checks(int other)
+{
+	int ret = 0;
+
+	ret |= expect(other, F_RDLCK, 5, 1, F_WRLCK, 0, 10);
+	ret |= expect(other, F_WRLCK, 10, 90, F_UNLCK, 0, 0);
+	ret |= expect(other, F_WRLCK, 150, 1, F_RDLCK, 100, 100);
+	ret |= expect(other, F_RDLCK, 100, 100, F_UNLCK, 0, 0);
+	ret |= expect(other, F_WRLCK, 2000, 1, F_RDLCK, 1000, 0);
+	ret |= expect(other, F_WRLCK, 200, 800, F_UNLCK, 0, 0);
+	return ret;
+}
+
+static int upgraded_checks(int other)
+{
+	int ret = 0;
+
+	ret |= expect(other, F_RDLCK, 150, 1, F_WRLCK, 100, 100);
+	/* a POSIX lock conflicts as well */
+	if (lock(other, F_SETLK, F_RDLCK, 0, 5, NULL) != -1 || errno != EAGAIN) {
+		fail("a POSIX lock does not conflict with the OFD lock");
+		ret = 1;
+	}
+	return ret;
+}
+
+static int in_other_process(int (*checks)(int other))
+{
+	int status;
+	pid_t pid;
+
+	pid = test_fork();
+	if (pid < 0) {
+		pr_perror("fork");
+		return 1;
+	}
+	if (pid == 0) {
+		int other = open(FNAME, O_RDWR);
+
+		if (other < 0) {
+			pr_perror("open");
+			_exit(1);
+		}
+		_exit(checks(other));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		fail("the checking process ended with 0x%x", status);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	int fd, fd2, other, p[2], q[2], status, ret = 0;
+	int fd, fd2, p[2], q[2], status, ret = 0;
 	struct flock fl;
 	pid_t pid;
 	char c;
@@ -104,17 +157,7 @@ int main(int argc, char **argv)
 	test_daemon();
 	test_waitsig();
 
-	other = open(FNAME, O_RDWR);
-	if (other < 0) {
-		pr_perror("open");
-		return 1;
-	}
-	ret |= expect(other, F_RDLCK, 5, 1, F_WRLCK, 0, 10);
-	ret |= expect(other, F_WRLCK, 10, 90, F_UNLCK, 0, 0);
-	ret |= expect(other, F_WRLCK, 150, 1, F_RDLCK, 100, 100);
-	ret |= expect(other, F_RDLCK, 100, 100, F_UNLCK, 0, 0);
-	ret |= expect(other, F_WRLCK, 2000, 1, F_RDLCK, 1000, 0);
-	ret |= expect(other, F_WRLCK, 200, 800, F_UNLCK, 0, 0);
+	ret |= in_other_process(first_checks);
 	/* a description's own locks never conflict with it */
 	if (lock(fd2, F_OFD_GETLK, F_WRLCK, 1000, 10, &fl) || fl.l_type != F_UNLCK) {
 		fail("fd2 conflicts with its own lock");
@@ -125,12 +168,7 @@ int main(int argc, char **argv)
 		fail("the child could not upgrade its lock");
 		ret = 1;
 	}
-	ret |= expect(other, F_RDLCK, 150, 1, F_WRLCK, 100, 100);
-	/* a POSIX lock conflicts as well */
-	if (lock(other, F_SETLK, F_RDLCK, 0, 5, NULL) != -1 || errno != EAGAIN) {
-		fail("a POSIX lock does not conflict with the OFD lock");
-		ret = 1;
-	}
+	ret |= in_other_process(upgraded_checks);
 	kill(pid, SIGTERM);
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status)) {
 		fail("the child ended with 0x%x", status);
