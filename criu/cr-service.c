@@ -503,8 +503,12 @@ int rpc_serve_cmd(struct rpc_ctx *ctx, const struct rpc_cmd *cmd, const CriuReq 
 			if (cmd->serve) {
 				ret = cmd->serve(ctx, req, &ro.o, &r);
 			} else {
+				log_reset_first_err();
 				ret = cmd->run(&ro.o) ? -1 : 0;
-				if (ret && !ctx->errmsg[0])
+				/* Like CRIU: the first error logged tells the client why. */
+				if (ret && !ctx->errmsg[0] && log_first_err())
+					rpc_set_err(ctx, 0, "%s", log_first_err());
+				else if (ret && !ctx->errmsg[0])
 					rpc_set_err(ctx, 0, "%s failed; the log tells why",
 						    cmd->name);
 			}

@@ -17,6 +17,7 @@
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "arch-regs.h"
@@ -61,7 +62,8 @@ struct core_bufs {
 	SaEntry *sap[NR_SIGS];
 	TaskKobjIdsEntry ids;
 	SignalQueueEntry sigq_p, sigq_s;
-	uint32_t caps[4][2];
+	uint32_t caps[5][2];
+	PosixTimerEntry **ptimerp;
 	uint32_t *groups;
 	char comm[17];
 };
@@ -86,7 +88,8 @@ static int scratch_open(struct compel_task *task, struct scratch *s)
 		return -1;
 	}
 	s->addr = (unsigned long)ret;
-	snprintf(path, sizeof(path), "/proc/%d/mem", compel_task_pid(task));
+	/* Thread 0, not the pid: a leader that has exited has no memory. */
+	snprintf(path, sizeof(path), "/proc/%d/mem", compel_thread_tid(task, 0));
 	s->mem_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (s->mem_fd < 0) {
 		pr_perror("Can't open %s", path);
@@ -172,12 +175,84 @@ static void init_core(struct core_bufs *b, bool leader)
 	b->core.ids = &b->ids;
 }
 
+struct sleep_args {
+	int clock;
+	uint64_t req, rmtp;
+};
+
+/*
+ * The arguments of the relative sleep a thread was interrupted in.  After
+ * an earlier restart (a dump that left the task running) the call number
+ * is restart_syscall, but the arguments are still in their registers:
+ * clock_nanosleep's start with a clock id and zero flags, nanosleep's with
+ * the request address.  read_sleep() rejects what is not a sleep.
+ */
+static bool sleep_args(const struct compel_regs *r, struct sleep_args *a)
+{
+	long nr = (long)r->gp.orig_rax;
+
+	if (nr == SYS_restart_syscall)
+		nr = r->gp.rsi == 0 && ((int)r->gp.rdi < 0 || r->gp.rdi < 16) ? SYS_clock_nanosleep
+									       : SYS_nanosleep;
+	switch (nr) {
+	case SYS_nanosleep:
+		a->clock = CLOCK_MONOTONIC;
+		a->req = r->gp.rdi;
+		a->rmtp = r->gp.rsi;
+		return true;
+	case SYS_clock_nanosleep:
+		a->clock = (int)r->gp.rdi;
+		a->req = r->gp.rdx;
+		a->rmtp = r->gp.r10;
+		return true;
+	}
+	return false;
+}
+
+static bool read_timespec(struct scratch *s, uint64_t addr, struct timespec *ts)
+{
+	if (!addr || pread(s->mem_fd, ts, sizeof(*ts), (off_t)addr) != (ssize_t)sizeof(*ts))
+		return false;
+	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000L;
+}
+
+/* The kernel wrote the time left at rmtp: a valid time, at most the request. */
+static bool read_sleep(struct scratch *s, const struct sleep_args *a)
+{
+	struct timespec req, rem;
+
+	if (!read_timespec(s, a->req, &req) || !read_timespec(s, a->rmtp, &rem))
+		return false;
+	return rem.tv_sec < req.tv_sec || (rem.tv_sec == req.tv_sec && rem.tv_nsec <= req.tv_nsec);
+}
+
+/*
+ * A relative sleep leaves its remaining time at its user rmtp when it is
+ * interrupted, and keeps the end in the thread's restart data, which no
+ * interface shows.  With an rmtp, restore can rebuild that restart data, so
+ * the registers go through restart_syscall like the kernel's own restart.
+ * Returns false if the sleep cannot be resumed (no rmtp: nothing tells how
+ * long is left; or not a sleep at all: futex and poll restart this way too).
+ */
+static bool save_sleep_restart(const struct compel_regs *r, ThreadCoreEntry *th,
+			       struct scratch *s)
+{
+	struct sleep_args a;
+
+	if (!sleep_args(r, &a) || !read_sleep(s, &a))
+		return false;
+	th->has_sleep_clock = th->has_sleep_rmtp = true;
+	th->sleep_clock = a.clock;
+	th->sleep_rmtp = a.rmtp;
+	return true;
+}
+
 /*
  * A thread stopped inside a system call: store the registers the way it
  * will continue, restarting the call (or, for calls whose restart needs
  * kernel state that does not survive, returning EINTR), as CRIU does.
  */
-static void fixup_syscall_restart(struct compel_regs *r)
+static void fixup_syscall_restart(struct compel_regs *r, ThreadCoreEntry *th, struct scratch *s)
 {
 	if ((long)r->gp.orig_rax < 0)
 		return;
@@ -189,7 +264,13 @@ static void fixup_syscall_restart(struct compel_regs *r)
 		r->gp.rip -= 2;
 		break;
 	case -ERESTART_RESTARTBLOCK:
-		pr_warn("Thread will get EINTR from its interrupted system call\n");
+		if (save_sleep_restart(r, th, s)) {
+			r->gp.rax = SYS_restart_syscall;
+			r->gp.rip -= 2;
+			break;
+		}
+		pr_warn("Thread will get EINTR from its interrupted system call %ld\n",
+			(long)r->gp.orig_rax);
 		r->gp.rax = (unsigned long)-EINTR;
 		break;
 	}
@@ -216,24 +297,22 @@ static int dump_creds(pid_t pid, pid_t tid, struct core_bufs *b, struct compel_t
 	c->sgid = st->gids[2];
 	c->fsgid = st->gids[3];
 	{
-		const uint64_t caps[4] = { st->cap_inh, st->cap_prm, st->cap_eff, st->cap_bnd };
+		const uint64_t caps[5] = { st->cap_inh, st->cap_prm, st->cap_eff, st->cap_bnd,
+					   st->cap_amb };
 
-		for (i = 0; i < 4; i++) {
+		for (i = 0; i < 5; i++) {
 			b->caps[i][0] = (uint32_t)caps[i];
 			b->caps[i][1] = (uint32_t)(caps[i] >> 32);
 		}
 	}
-	c->n_cap_inh = c->n_cap_prm = c->n_cap_eff = c->n_cap_bnd = 2;
+	c->n_cap_inh = c->n_cap_prm = c->n_cap_eff = c->n_cap_bnd = c->n_cap_amb = 2;
 	c->cap_inh = b->caps[0];
 	c->cap_prm = b->caps[1];
 	c->cap_eff = b->caps[2];
 	c->cap_bnd = b->caps[3];
-	if (st->cap_amb || st->no_new_privs) {
-		pr_err("Thread %d has ambient capabilities or no_new_privs: not supported yet\n",
-		       tid);
-		free(st);
-		return -1;
-	}
+	c->cap_amb = b->caps[4];
+	c->has_no_new_privs = true;
+	c->no_new_privs = st->no_new_privs != 0;
 	if (st->seccomp_mode) {
 		pr_err("Thread %d uses seccomp: not supported yet\n", tid);
 		free(st);
@@ -310,6 +389,7 @@ static int dump_thread(struct dump_ctx *ctx, struct pstree_item *it, unsigned in
 	} ss;
 	char path[64];
 	int pdeath = 0;
+	long slack;
 
 	if (!b)
 		return -1;
@@ -317,7 +397,7 @@ static int dump_thread(struct dump_ctx *ctx, struct pstree_item *it, unsigned in
 	di->cores[idx] = &b->core;
 
 	regs = *compel_thread_regs(task, idx);
-	fixup_syscall_restart(&regs);
+	fixup_syscall_restart(&regs, &b->th, s);
 	if (rsys(task, idx, SYS_prctl, NULL, PR_GET_TID_ADDRESS, s->addr, 0, 0) ||
 	    scratch_read(s, &tidaddr, sizeof(tidaddr)))
 		return -1;
@@ -340,6 +420,12 @@ static int dump_thread(struct dump_ctx *ctx, struct pstree_item *it, unsigned in
 		return -1;
 	b->th.has_pdeath_sig = true;
 	b->th.pdeath_sig = (uint32_t)pdeath;
+
+	/* Per thread, and only the thread itself can tell it. */
+	if (rsys(task, idx, SYS_prctl, &slack, PR_GET_TIMERSLACK, 0, 0, 0))
+		return -1;
+	b->th.has_timer_slack_ns = true;
+	b->th.timer_slack_ns = (uint64_t)slack;
 
 	memset(&rc, 0, sizeof(rc));
 	if (ptrace((enum __ptrace_request)PTRACE_GET_RSEQ_CONFIGURATION_REQ, tid, sizeof(rc), &rc) < 0 && errno != EIO) {
@@ -433,21 +519,135 @@ static int dump_itimers(struct compel_task *task, struct core_bufs *b, struct sc
 	return 0;
 }
 
-static int check_posix_timers(pid_t pid)
+/* Add an entry for the block of /proc/PID/timers that starts with "ID: n". */
+static PosixTimerEntry *add_posix_timer(struct core_bufs *b, int id)
 {
-	char path[64], buf[64];
-	int fd;
-	ssize_t n;
+	size_t n = b->timers.n_posix;
+	PosixTimerEntry *e = calloc(1, sizeof(*e));
+	PosixTimerEntry **v = realloc(b->ptimerp, (n + 1) * sizeof(*v));
+
+	if (!e || !v) {
+		free(e);
+		if (v)
+			b->ptimerp = v;
+		return NULL;
+	}
+	b->ptimerp = v;
+	posix_timer_entry__init(e);
+	e->it_id = (uint32_t)id;
+	v[n] = e;
+	b->timers.n_posix = n + 1;
+	b->timers.posix = v;
+	return e;
+}
+
+/*
+ * "notify: signal/pid.N", "none/pid.N", "thread/pid.N" or "signal/tid.N"
+ * for SIGEV_THREAD_ID: the sigev_notify the task passed to timer_create.
+ */
+static int parse_timer_notify(PosixTimerEntry *e, const char *val)
+{
+	char how[16], who[8];
+	int n;
+
+	if (sscanf(val, "%15[a-z]/%7[a-z].%d", how, who, &n) != 3)
+		return -1;
+	if (!strcmp(how, "signal"))
+		e->it_sigev_notify = SIGEV_SIGNAL;
+	else if (!strcmp(how, "none"))
+		e->it_sigev_notify = SIGEV_NONE;
+	else if (!strcmp(how, "thread"))
+		e->it_sigev_notify = SIGEV_THREAD;
+	else
+		return -1;
+	if (!strcmp(who, "tid")) {
+		e->it_sigev_notify |= SIGEV_THREAD_ID;
+		e->has_notify_thread_id = true;
+		e->notify_thread_id = n;
+	}
+	return 0;
+}
+
+static int parse_timer_line(struct core_bufs *b, PosixTimerEntry **cur, const char *line)
+{
+	unsigned long long ptr;
+	int n;
+
+	if (sscanf(line, "ID: %d", &n) == 1) {
+		*cur = add_posix_timer(b, n);
+		return *cur ? 0 : -1;
+	}
+	if (!*cur)
+		return -1;
+	if (!strncmp(line, "signal: ", 8)) {
+		if (sscanf(line + 8, "%d/%llx", &n, &ptr) != 2)
+			return -1;
+		(*cur)->si_signo = (uint32_t)n;
+		(*cur)->sival_ptr = ptr;
+		return 0;
+	}
+	if (!strncmp(line, "notify: ", 8))
+		return parse_timer_notify(*cur, line + 8);
+	if (sscanf(line, "ClockID: %d", &n) == 1) {
+		(*cur)->clock_id = (uint32_t)n;
+		return 0;
+	}
+	return 0;
+}
+
+/* What timer_create was told, as /proc/PID/timers shows it (newest first). */
+static int parse_posix_timers(pid_t pid, struct core_bufs *b)
+{
+	PosixTimerEntry *cur = NULL;
+	char path[64], *line = NULL;
+	size_t len = 0;
+	int ret = 0;
+	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/timers", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n > 0) {
-		pr_err("Task %d has POSIX timers: not supported yet\n", pid);
+	f = fopen(path, "re");
+	if (!f) {
+		pr_perror("Can't open %s", path);
 		return -1;
+	}
+	while (!ret && getline(&line, &len, f) > 0) {
+		ret = parse_timer_line(b, &cur, line);
+		if (ret)
+			pr_err("Can't parse \"%s\" in %s\n", line, path);
+	}
+	free(line);
+	fclose(f);
+	return ret;
+}
+
+/*
+ * The state only the task can tell: time left (timer_gettime moves an
+ * interval timer whose signal is pending past now, as any reader would)
+ * and the overrun of the last signal delivered.
+ */
+static int dump_posix_timers(pid_t pid, struct compel_task *task, struct core_bufs *b,
+			     struct scratch *s)
+{
+	size_t i;
+
+	if (parse_posix_timers(pid, b))
+		return -1;
+	for (i = 0; i < b->timers.n_posix; i++) {
+		PosixTimerEntry *e = b->timers.posix[i];
+		struct {
+			int64_t isec, insec, vsec, vnsec;
+		} its;
+		long overrun;
+
+		if (rsys(task, 0, SYS_timer_gettime, NULL, e->it_id, s->addr, 0, 0) ||
+		    scratch_read(s, &its, sizeof(its)) ||
+		    rsys(task, 0, SYS_timer_getoverrun, &overrun, e->it_id, 0, 0, 0))
+			return -1;
+		e->isec = (uint64_t)its.isec;
+		e->insec = (uint64_t)its.insec;
+		e->vsec = (uint64_t)its.vsec;
+		e->vnsec = (uint64_t)its.vnsec;
+		e->overrun = (uint32_t)overrun;
 	}
 	return 0;
 }
@@ -518,7 +718,8 @@ static int dump_task_misc(struct pstree_item *it, struct core_bufs *b, struct sc
 		return -1;
 	b->tc.has_oom_score_adj = true;
 	b->tc.oom_score_adj = atoi(buf);
-	if (peek_signals(it->pid, true, &b->sigq_s))
+	/* Through a traced thread: a leader that has exited is not one. */
+	if (peek_signals(compel_thread_tid(task, 0), true, &b->sigq_s))
 		return -1;
 	b->tc.signals_s = &b->sigq_s;
 	b->ids.vm_id = b->ids.files_id = b->ids.fs_id = b->ids.sighand_id = (uint32_t)it->pid;
@@ -566,14 +767,15 @@ int dump_task_core(struct dump_ctx *ctx, struct pstree_item *it)
 		return -1;
 	if (!di->task)
 		return dump_zombie_core(it);
-	if (check_posix_timers(it->pid) || scratch_open(di->task, &s))
+	if (scratch_open(di->task, &s))
 		goto out;
 	for (i = 0; i < it->nr_threads; i++)
 		if (dump_thread(ctx, it, i, &s))
 			goto out;
 	b = container_of(di->cores[0], struct core_bufs, core);
 	if (dump_task_misc(it, b, &s) || dump_sigactions(di->task, b, &s) ||
-	    dump_itimers(di->task, b, &s) || dump_rlimits(di->task, b, &s))
+	    dump_itimers(di->task, b, &s) || dump_posix_timers(it->pid, di->task, b, &s) ||
+	    dump_rlimits(di->task, b, &s))
 		goto out;
 	ret = 0;
 out:
@@ -609,6 +811,15 @@ static void free_sigq(SignalQueueEntry *q)
 	free(q->signals);
 }
 
+static void free_posix_timers(struct core_bufs *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->timers.n_posix; i++)
+		free(b->ptimerp[i]);
+	free(b->ptimerp);
+}
+
 void free_task_cores(struct pstree_item *it)
 {
 	struct dump_item *di = dump_item(it);
@@ -626,6 +837,7 @@ void free_task_cores(struct pstree_item *it)
 		free_sigq(&b->sigq_p);
 		free_sigq(&b->sigq_s);
 		free(b->groups);
+		free_posix_timers(b);
 		free(b);
 	}
 	free(di->cores);

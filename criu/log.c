@@ -14,6 +14,8 @@ static int log_fd = STDERR_FILENO;
 static unsigned int loglevel = DEFAULT_LOGLEVEL;
 static struct timespec log_start;
 static char log_prefix[32];
+/* The first error of the run, for callers that report one line (RPC). */
+static char first_err[512];
 
 int log_init(const char *path)
 {
@@ -114,6 +116,15 @@ void vprint_on_level(unsigned int level, const char *fmt, va_list args)
 	n = vsnprintf(buf + off, sizeof(buf) - off, fmt, args);
 	if (n < 0)
 		goto out;
+	if (level == LOG_ERROR && !first_err[0]) {
+		const char *msg = buf + off, *p = strstr(msg, "): ");
+
+		/* Drop the "Error (file:line): " decoration. */
+		if (!strncmp(msg, "Error (", 7) && p)
+			msg = p + 3;
+		snprintf(first_err, sizeof(first_err), "%s", msg);
+		first_err[strcspn(first_err, "\n")] = '\0';
+	}
 	off += (size_t)n;
 	if (off >= sizeof(buf)) {
 		/* Truncated: keep the line ending so the next entry starts clean. */
@@ -143,4 +154,14 @@ void print_on_level(unsigned int level, const char *fmt, ...)
 	va_start(args, fmt);
 	vprint_on_level(level, fmt, args);
 	va_end(args);
+}
+
+const char *log_first_err(void)
+{
+	return first_err[0] ? first_err : NULL;
+}
+
+void log_reset_first_err(void)
+{
+	first_err[0] = '\0';
 }

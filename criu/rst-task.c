@@ -28,6 +28,7 @@
 #include "restore.h"
 #include "cr-restore.h"
 #include "restorer-blob.h"
+#include "shmem.h"
 #include "vma.h"
 
 #define THREAD_STACK_SIZE (64UL << 10)
@@ -106,28 +107,33 @@ struct task_layout {
 	struct rst_vma *vmas;
 	struct area area;
 	int next_fd;
+	const TaskTimersEntry *timers; /* the task's, whose signals the timers requeue */
 };
 
+/*
+ * @shm_fd >= 0: a private mapping of a memfd, whose fd the shmem code owns
+ * (it stays open for other mappings of the same object).
+ */
 static int premap_vma(struct restore_ctx *ctx, struct task_layout *l, const VmaEntry *e,
-		      struct rst_vma *v)
+		      struct rst_vma *v, int shm_fd)
 {
 	size_t len = e->end - e->start;
-	int fd = -1, flags = MAP_PRIVATE | MAP_FIXED;
+	int fd = shm_fd, flags = MAP_PRIVATE | MAP_FIXED;
 	void *p = area_alloc(&l->area, len), *m;
 
 	if (!p)
 		return -1;
-	if (e->status & VMA_FILE_PRIVATE) {
+	if ((e->status & VMA_FILE_PRIVATE) && fd < 0) {
 		fd = open_mapped_file(ctx, (uint32_t)e->shmid, O_RDONLY, &l->next_fd);
 		if (fd < 0)
 			return -1;
-	} else {
+	} else if (fd < 0) {
 		flags |= MAP_ANONYMOUS;
 	}
 	if (e->flags & MAP_GROWSDOWN)
 		flags |= MAP_GROWSDOWN;
 	m = mmap(p, len, PROT_READ | PROT_WRITE, flags, fd, fd >= 0 ? (off_t)e->pgoff : 0);
-	if (fd >= 0)
+	if (fd >= 0 && fd != shm_fd)
 		close(fd);
 	if (m == MAP_FAILED) {
 		pr_perror("Can't premap %lx-%lx", (unsigned long)e->start, (unsigned long)e->end);
@@ -138,8 +144,25 @@ static int premap_vma(struct restore_ctx *ctx, struct task_layout *l, const VmaE
 	return 0;
 }
 
+/* Shared anonymous memory and memfds: the object all its users share. */
+static int prepare_shmem_vma(struct restore_ctx *ctx, struct task_layout *l, const VmaEntry *e,
+			     struct rst_vma *v, struct shmem_task *st)
+{
+	int fd = shmem_rst_fd(st, e->shmid);
+
+	if (fd < 0)
+		return -1;
+	if (e->status & VMA_FILE_PRIVATE)
+		return premap_vma(ctx, l, e, v, fd);
+	/* The restorer maps the object's fd: not anonymous any more. */
+	v->flags = e->flags & ~MAP_ANONYMOUS;
+	v->fd = fd;
+	v->how = RST_VMA_FILE;
+	return 0;
+}
+
 static int prepare_vma(struct restore_ctx *ctx, struct task_layout *l, const VmaEntry *e,
-		       struct rst_vma *v)
+		       struct rst_vma *v, struct shmem_task *st)
 {
 	struct task_restore_args *args = l->args;
 
@@ -151,8 +174,10 @@ static int prepare_vma(struct restore_ctx *ctx, struct task_layout *l, const Vma
 	v->madv = e->has_madv ? e->madv : 0;
 	v->fd = -1;
 
+	if (vma_entry_is_shmem(e))
+		return prepare_shmem_vma(ctx, l, e, v, st);
 	if ((e->status & VMA_ANON_PRIVATE) || (e->status & VMA_FILE_PRIVATE))
-		return premap_vma(ctx, l, e, v);
+		return premap_vma(ctx, l, e, v, -1);
 	if (e->status & VMA_FILE_SHARED) {
 		int fl = (e->prot & PROT_WRITE) ? O_RDWR : O_RDONLY;
 
@@ -209,22 +234,32 @@ static int prepare_vdso(const MmEntry *mm, struct task_restore_args *args)
 static int prepare_vmas(struct restore_ctx *ctx, struct task_layout *l, const MmEntry *mm)
 {
 	struct task_restore_args *args = l->args;
+	struct shmem_task *st;
 	size_t i;
 
 	l->vmas = area_map(&l->area, mm->n_vmas * sizeof(struct rst_vma), PROT_READ | PROT_WRITE, 0);
 	if (!l->vmas)
 		return -1;
 	args->vmas = (uint64_t)(uintptr_t)l->vmas;
+	if (shmem_rst_begin(ctx, args->pid, args, &l->next_fd, &st)) {
+		shmem_rst_free(st);
+		return -1;
+	}
 	for (i = 0; i < mm->n_vmas; i++) {
 		const VmaEntry *e = mm->vmas[i];
 
 		if (!(e->status & VMA_AREA_REGULAR) ||
 		    (e->status & (VMA_AREA_VDSO | VMA_AREA_VVAR | VMA_AREA_VSYSCALL)))
 			continue;
-		if (prepare_vma(ctx, l, e, &l->vmas[args->nr_vmas]))
+		if (prepare_vma(ctx, l, e, &l->vmas[args->nr_vmas], st)) {
+			shmem_rst_free(st);
 			return -1;
+		}
 		args->nr_vmas++;
 	}
+	/* Our objects stay open here until every other user has its own. */
+	if (shmem_rst_end(ctx, st))
+		return -1;
 	return prepare_vdso(mm, args);
 }
 
@@ -271,16 +306,44 @@ static int fill_pages(struct restore_ctx *ctx, struct task_layout *l, pid_t pid)
 	return ret;
 }
 
-static void copy_siginfos(struct rst_siginfo *dst, const SignalQueueEntry *q)
+/* The POSIX timer whose own signal @e is (see rst_posix_timer.fire), or NULL. */
+static const PosixTimerEntry *signal_timer(const TaskTimersEntry *tt, const SiginfoEntry *e)
 {
+	siginfo_t si;
+	size_t i;
+
+	if (!tt || e->siginfo.len < sizeof(si))
+		return NULL;
+	memcpy(&si, e->siginfo.data, sizeof(si));
+	if (si.si_code != SI_TIMER)
+		return NULL;
+	for (i = 0; i < tt->n_posix; i++) {
+		const PosixTimerEntry *t = tt->posix[i];
+
+		if (t->it_id == (uint32_t)si.si_timerid && t->si_signo == (uint32_t)si.si_signo &&
+		    (t->it_sigev_notify & ~SIGEV_THREAD_ID) == SIGEV_SIGNAL)
+			return t;
+	}
+	return NULL;
+}
+
+/* Copy the signals to queue by hand; a timer's own ones come from the timer. */
+static uint32_t copy_siginfos(struct rst_siginfo *dst, const SignalQueueEntry *q,
+			      const TaskTimersEntry *tt)
+{
+	uint32_t n = 0;
 	size_t i;
 
 	for (i = 0; i < q->n_signals; i++) {
-		size_t len = min(q->signals[i]->siginfo.len, sizeof(dst[i].info));
+		size_t len = min(q->signals[i]->siginfo.len, sizeof(dst[n].info));
 
-		memset(dst[i].info, 0, sizeof(dst[i].info));
-		memcpy(dst[i].info, q->signals[i]->siginfo.data, len);
+		if (signal_timer(tt, q->signals[i]))
+			continue;
+		memset(dst[n].info, 0, sizeof(dst[n].info));
+		memcpy(dst[n].info, q->signals[i]->siginfo.data, len);
+		n++;
 	}
+	return n;
 }
 
 static int prepare_signals(struct task_layout *l, const SignalQueueEntry *q, uint32_t *nr,
@@ -294,8 +357,7 @@ static int prepare_signals(struct task_layout *l, const SignalQueueEntry *q, uin
 	si = area_map(&l->area, q->n_signals * sizeof(*si), PROT_READ | PROT_WRITE, 0);
 	if (!si)
 		return -1;
-	copy_siginfos(si, q);
-	*nr = q->n_signals;
+	*nr = copy_siginfos(si, q, l->timers);
 	*where = (uint64_t)(uintptr_t)si;
 	return 0;
 }
@@ -347,11 +409,18 @@ static int prepare_thread(struct task_layout *l, const CoreEntry *core, pid_t ti
 	t->cap_prm = caps64(cr->cap_prm, cr->n_cap_prm);
 	t->cap_eff = caps64(cr->cap_eff, cr->n_cap_eff);
 	t->cap_bnd = caps64(cr->cap_bnd, cr->n_cap_bnd);
+	t->cap_amb = caps64(cr->cap_amb, cr->n_cap_amb);
 	t->secbits = cr->secbits;
-	t->timerslack_ns = 50000;
+	t->no_new_privs = cr->has_no_new_privs && cr->no_new_privs;
+	/* Images without it (CRIU's): the kernel's default slack. */
+	t->timerslack_ns = tc->has_timer_slack_ns ? tc->timer_slack_ns : 50000;
 	t->sched_policy = tc->has_sched_policy ? (int32_t)tc->sched_policy : -1;
 	t->sched_prio = tc->has_sched_prio ? (int32_t)tc->sched_prio : 0;
 	t->nice = tc->has_sched_nice ? tc->sched_nice : 0;
+	if (tc->has_sleep_clock && tc->has_sleep_rmtp) {
+		t->sleep_clock = tc->sleep_clock;
+		t->sleep_rmtp = tc->sleep_rmtp;
+	}
 	return prepare_signals(l, tc->signals_p, &t->nr_pending, &t->pending);
 }
 
@@ -363,6 +432,71 @@ static void set_itimer(struct rst_itimer *t, const ItimerEntry *e)
 	t->interval_usec = (int64_t)e->iusec;
 	t->value_sec = (int64_t)e->vsec;
 	t->value_usec = (int64_t)e->vusec;
+}
+
+static bool queue_has_signal_of(const SignalQueueEntry *q, const TaskTimersEntry *tt,
+				const PosixTimerEntry *t)
+{
+	size_t i;
+
+	for (i = 0; q && i < q->n_signals; i++)
+		if (signal_timer(tt, q->signals[i]) == t)
+			return true;
+	return false;
+}
+
+/* Was @t's signal pending at dump, in the process's queue or a thread's? */
+static bool timer_signal_pending(struct pstree_item *it, const PosixTimerEntry *t)
+{
+	const TaskTimersEntry *tt = rst_item(it)->cores[0]->tc->timers;
+	unsigned int i;
+
+	if (queue_has_signal_of(rst_item(it)->cores[0]->tc->signals_s, tt, t))
+		return true;
+	for (i = 0; i < it->nr_threads; i++)
+		if (queue_has_signal_of(rst_item(it)->cores[i]->thread_core->signals_p, tt, t))
+			return true;
+	return false;
+}
+
+static void fill_posix_timer(struct rst_posix_timer *r, const PosixTimerEntry *t)
+{
+	r->id = (int32_t)t->it_id;
+	r->clock = (int32_t)t->clock_id;
+	r->notify = (int32_t)t->it_sigev_notify;
+	r->signo = (int32_t)t->si_signo;
+	r->notify_tid = t->has_notify_thread_id ? t->notify_thread_id : 0;
+	r->sival = t->sival_ptr;
+	r->interval_sec = (int64_t)t->isec;
+	r->interval_nsec = (int64_t)t->insec;
+	r->value_sec = (int64_t)t->vsec;
+	r->value_nsec = (int64_t)t->vnsec;
+}
+
+/*
+ * The image lists the timers as /proc/PID/timers does, newest first:
+ * create them oldest first so that the new list reads the same.
+ */
+static int prepare_posix_timers(struct task_layout *l, struct pstree_item *it,
+				const TaskTimersEntry *tt)
+{
+	struct rst_posix_timer *r;
+	size_t i, n = tt->n_posix;
+
+	if (!n)
+		return 0;
+	r = area_map(&l->area, n * sizeof(*r), PROT_READ | PROT_WRITE, 0);
+	if (!r)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const PosixTimerEntry *t = tt->posix[n - 1 - i];
+
+		fill_posix_timer(&r[i], t);
+		r[i].fire = timer_signal_pending(it, t);
+	}
+	l->args->posix_timers = (uint64_t)(uintptr_t)r;
+	l->args->nr_posix_timers = (uint32_t)n;
+	return 0;
 }
 
 static int prepare_process(struct restore_ctx *ctx, struct task_layout *l, struct pstree_item *it)
@@ -386,10 +520,8 @@ static int prepare_process(struct restore_ctx *ctx, struct task_layout *l, struc
 		set_itimer(&args->itimers[0], tc->timers->real);
 		set_itimer(&args->itimers[1], tc->timers->virt);
 		set_itimer(&args->itimers[2], tc->timers->prof);
-		if (tc->timers->n_posix) {
-			pr_err("Task %d has POSIX timers: not supported yet\n", it->pid);
+		if (prepare_posix_timers(l, it, tc->timers))
 			return -1;
-		}
 	}
 	if (tc->rlimits) {
 		args->nr_rlimits = min(tc->rlimits->n_rlimits, (size_t)RST_NR_RLIMITS);
@@ -400,6 +532,7 @@ static int prepare_process(struct restore_ctx *ctx, struct task_layout *l, struc
 	}
 	args->personality = tc->personality;
 	args->child_subreaper = tc->has_child_subreaper && tc->child_subreaper;
+	args->leader_exited = it->leader_exited;
 	if (cr && cr->n_groups) {
 		uint32_t *g = area_map(&l->area, cr->n_groups * sizeof(*g), PROT_READ | PROT_WRITE, 0);
 
@@ -455,6 +588,8 @@ static int prepare_threads(struct task_layout *l, struct pstree_item *it)
 		return -1;
 	l->args->threads = (uint64_t)(uintptr_t)t;
 	l->args->nr_threads = it->nr_threads;
+	if (rst_item(it)->cores[0]->tc)
+		l->timers = rst_item(it)->cores[0]->tc->timers;
 	for (i = 0; i < it->nr_threads; i++)
 		if (prepare_thread(l, rst_item(it)->cores[i], it->threads[i], &t[i]))
 			return -1;

@@ -33,6 +33,10 @@ void log_set_fd(int fd);
 /* Extra prefix put in front of every line, e.g. the pid of a restored task. */
 void log_set_prefix(const char *prefix);
 
+/* The first error logged since the last reset (without timestamp), or NULL. */
+const char *log_first_err(void);
+void log_reset_first_err(void);
+
 void print_on_level(unsigned int level, const char *fmt, ...) __printf(2, 3);
 void vprint_on_level(unsigned int level, const char *fmt, va_list args);
 

@@ -64,7 +64,13 @@ struct rst_thread {
 	int32_t sched_policy; /* -1: leave as is */
 	int32_t sched_prio;
 	int32_t nice;
-	int32_t pad;
+	/*
+	 * Interrupted in a relative sleep: park in clock_nanosleep(sleep_clock)
+	 * for what is left at sleep_rmtp, so that the interruption by criu
+	 * leaves the kernel's restart data the thread's restart_syscall needs.
+	 */
+	int32_t sleep_clock;
+	uint64_t sleep_rmtp; /* 0: park on the futex */
 };
 
 struct rst_sigaction {
@@ -73,6 +79,23 @@ struct rst_sigaction {
 
 struct rst_itimer {
 	int64_t interval_sec, interval_usec, value_sec, value_usec;
+};
+
+/* A POSIX timer, created again with its id by the leader once its threads exist. */
+struct rst_posix_timer {
+	int32_t id;
+	int32_t clock;
+	int32_t notify; /* sigev_notify, SIGEV_THREAD_ID included */
+	int32_t signo;
+	int32_t notify_tid;
+	/*
+	 * Its signal was pending at dump: the timer fires at once so that the
+	 * kernel queues its own signal again, and later expiries count as
+	 * overruns of that signal, as they did before.
+	 */
+	uint32_t fire;
+	uint64_t sival;
+	int64_t interval_sec, interval_nsec, value_sec, value_nsec;
 };
 
 struct rst_rlimit {
@@ -124,6 +147,7 @@ struct task_restore_args {
 	uint32_t personality;
 	uint32_t umask;
 	uint32_t child_subreaper;
+	uint32_t leader_exited; /* the leader only sets the process up, then exits */
 	uint32_t nr_groups;
 	uint64_t groups; /* address of uint32_t[nr_groups] */
 
@@ -133,6 +157,10 @@ struct task_restore_args {
 	uint32_t nr_rlimits;
 	uint32_t nr_shared_pending; /* signals queued to the whole process */
 	uint64_t shared_pending;    /* address of rst_siginfo[] */
+
+	uint32_t nr_posix_timers;
+	uint32_t pad2;
+	uint64_t posix_timers; /* address of rst_posix_timer[], in creation order */
 
 	/* Threads other than the leader that are done and parked (futex word). */
 	uint32_t threads_parked;

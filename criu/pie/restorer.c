@@ -56,7 +56,15 @@
 #define SIGKILL 9
 #define SIGSTOP 19
 #define TASK_SIZE_MAX 0x7ffffffff000UL
+#define PR_TIMER_CREATE_RESTORE_IDS 77 /* Linux 6.15 */
+#define PR_TIMER_CREATE_RESTORE_IDS_OFF 0
+#define PR_TIMER_CREATE_RESTORE_IDS_ON 1
+#define TIMER_ABSTIME 1
+#define CLOCK_MONOTONIC 1
+#define EINVAL 22
+#define NSEC_PER_SEC 1000000000LL
 #define CAP_LAST_U32 2
+#define CAP_SETPCAP 8
 #define LINUX_CAPABILITY_VERSION_3 0x20080522
 
 struct rst_clone_args {
@@ -71,6 +79,23 @@ struct cap_header {
 
 struct cap_data {
 	uint32_t effective, permitted, inheritable;
+};
+
+/* The kernel's sigevent: 64 bytes, the thread id first in the union. */
+struct rst_sigevent {
+	uint64_t value;
+	int32_t signo;
+	int32_t notify;
+	int32_t tid;
+	int32_t pad[11];
+};
+
+struct rst_timespec {
+	int64_t sec, nsec;
+};
+
+struct rst_itimerspec {
+	struct rst_timespec interval, value;
 };
 
 static struct task_restore_args *rst_args;
@@ -315,15 +340,40 @@ static void queue_signals(uint64_t addr, uint32_t nr, int tid)
 	}
 }
 
+static void set_caps(uint64_t inh, uint64_t prm, uint64_t eff)
+{
+	struct cap_header hdr = { LINUX_CAPABILITY_VERSION_3, 0 };
+	struct cap_data data[CAP_LAST_U32] = {
+		{ (uint32_t)eff, (uint32_t)prm, (uint32_t)inh },
+		{ (uint32_t)(eff >> 32), (uint32_t)(prm >> 32), (uint32_t)(inh >> 32) },
+	};
+
+	CHECK_SYS(std_syscall2(__NR_capset, (long)&hdr, (long)data), "capset");
+}
+
+static void restore_ambient(uint64_t amb)
+{
+	int cap;
+
+	CHECK_SYS(std_syscall2(__NR_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL), "ambient");
+	for (cap = 0; cap < 64; cap++)
+		if (amb & (1ULL << cap))
+			CHECK_SYS(std_syscall3(__NR_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap),
+				  "prctl(PR_CAP_AMBIENT_RAISE)");
+}
+
 /*
  * Credentials are per thread: every thread sets its own, last.  With
  * SECBIT_NO_SETUID_FIXUP the uid changes keep the capabilities criu started
- * with, so the privileged steps can follow them; capset() comes last.
+ * with.  The sets come next, with CAP_SETPCAP kept for a while: the
+ * ambient set can only be raised from the final permitted and inheritable
+ * sets and before the securebits (SECBIT_NO_CAP_AMBIENT_RAISE forbids
+ * it), and setting the securebits takes CAP_SETPCAP.  A last capset drops
+ * it if the thread did not have it.
  */
 static void restore_creds(const struct rst_thread *t)
 {
-	struct cap_header hdr = { LINUX_CAPABILITY_VERSION_3, 0 };
-	struct cap_data data[CAP_LAST_U32];
+	const uint64_t setpcap = 1ULL << CAP_SETPCAP;
 	int cap;
 
 	CHECK_SYS(std_syscall2(__NR_prctl, PR_SET_SECUREBITS, SECBIT_NO_SETUID_FIXUP),
@@ -339,26 +389,181 @@ static void restore_creds(const struct rst_thread *t)
 		if (t->cap_bnd & (1ULL << cap))
 			continue;
 		/* EINVAL past the kernel's last capability. */
-		if (std_syscall2(__NR_prctl, PR_CAPBSET_DROP, cap) == -22)
+		if (std_syscall2(__NR_prctl, PR_CAPBSET_DROP, cap) == -EINVAL)
 			break;
 	}
+	set_caps(t->cap_inh, t->cap_prm | setpcap, t->cap_eff | setpcap);
+	restore_ambient(t->cap_amb);
 	CHECK_SYS(std_syscall2(__NR_prctl, PR_SET_SECUREBITS, t->secbits),
 		  "prctl(PR_SET_SECUREBITS)");
-	data[0].effective = (uint32_t)t->cap_eff;
-	data[1].effective = (uint32_t)(t->cap_eff >> 32);
-	data[0].permitted = (uint32_t)t->cap_prm;
-	data[1].permitted = (uint32_t)(t->cap_prm >> 32);
-	data[0].inheritable = (uint32_t)t->cap_inh;
-	data[1].inheritable = (uint32_t)(t->cap_inh >> 32);
-	CHECK_SYS(std_syscall2(__NR_capset, (long)&hdr, (long)data), "capset");
-	CHECK_SYS(std_syscall2(__NR_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL), "ambient");
-	for (cap = 0; cap < 64; cap++)
-		if (t->cap_amb & (1ULL << cap))
-			CHECK_SYS(std_syscall3(__NR_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap),
-				  "prctl(PR_CAP_AMBIENT_RAISE)");
+	set_caps(t->cap_inh, t->cap_prm, t->cap_eff);
 	if (t->no_new_privs)
 		CHECK_SYS(std_syscall2(__NR_prctl, PR_SET_NO_NEW_PRIVS, 1),
 			  "prctl(PR_SET_NO_NEW_PRIVS)");
+}
+
+static struct rst_posix_timer *posix_timers(void)
+{
+	return (struct rst_posix_timer *)(uintptr_t)rst_args->posix_timers;
+}
+
+/* timer_create for @t; the id comes back in @id (and is read from it in restore-ids mode). */
+static long create_timer(const struct rst_posix_timer *t, int32_t *id)
+{
+	struct rst_sigevent sev;
+
+	memset(&sev, 0, sizeof(sev));
+	sev.value = t->sival;
+	sev.signo = t->signo;
+	sev.notify = t->notify;
+	sev.tid = t->notify_tid;
+	return std_syscall3(__NR_timer_create, t->clock, (long)&sev, (long)id);
+}
+
+/* Linux 6.15+: timer_create takes the id it is given. */
+static void create_timers_with_ids(void)
+{
+	struct rst_posix_timer *timers = posix_timers();
+	uint32_t i;
+
+	for (i = 0; i < rst_args->nr_posix_timers; i++) {
+		int32_t id = timers[i].id;
+
+		CHECK_SYS(create_timer(&timers[i], &id), "timer_create");
+		if (id != timers[i].id)
+			rst_fail("timer %d was created as %d\n", timers[i].id, id);
+	}
+}
+
+/* The timer with the lowest id above @above, or NULL. */
+static struct rst_posix_timer *next_timer_by_id(int64_t above)
+{
+	struct rst_posix_timer *timers = posix_timers(), *best = NULL;
+	uint32_t i;
+
+	for (i = 0; i < rst_args->nr_posix_timers; i++)
+		if (timers[i].id > above && (!best || timers[i].id < best->id))
+			best = &timers[i];
+	return best;
+}
+
+/*
+ * Older kernels hand out ids 0, 1, 2... to a process that never had a
+ * timer, as this one: create and delete until each wanted id comes up.
+ */
+static void create_timers_in_id_order(void)
+{
+	struct rst_posix_timer *t;
+	int64_t last = -1;
+	int32_t id;
+
+	while ((t = next_timer_by_id(last))) {
+		for (;;) {
+			CHECK_SYS(create_timer(t, &id), "timer_create");
+			if (id == t->id)
+				break;
+			if (id > t->id)
+				rst_fail("timer ids skip past %d (got %d)\n", t->id, id);
+			CHECK_SYS(std_syscall1(__NR_timer_delete, id), "timer_delete");
+		}
+		last = t->id;
+	}
+}
+
+static int64_t ts_ns(const struct rst_timespec *ts)
+{
+	return ts->sec * NSEC_PER_SEC + ts->nsec;
+}
+
+static void ns_ts(int64_t ns, struct rst_timespec *ts)
+{
+	ts->sec = ns / NSEC_PER_SEC;
+	ts->nsec = ns % NSEC_PER_SEC;
+}
+
+/*
+ * Until it fires, timer_gettime of an expired timer says 1ns is left;
+ * after, an interval timer shows its next expiry and a one-shot one 0.
+ */
+static void wait_timer_fired(const struct rst_posix_timer *t)
+{
+	struct rst_itimerspec cur;
+	struct rst_timespec now;
+	int64_t deadline;
+
+	CHECK_SYS(std_syscall2(__NR_clock_gettime, CLOCK_MONOTONIC, (long)&now), "clock_gettime");
+	deadline = ts_ns(&now) + 10 * NSEC_PER_SEC;
+	for (;;) {
+		CHECK_SYS(std_syscall2(__NR_timer_gettime, t->id, (long)&cur), "timer_gettime");
+		if (cur.value.sec || cur.value.nsec != 1)
+			return;
+		/* Spinning also feeds the CPU-time clocks a tick needs to fire them. */
+		std_syscall0(__NR_sched_yield);
+		CHECK_SYS(std_syscall2(__NR_clock_gettime, CLOCK_MONOTONIC, (long)&now),
+			  "clock_gettime");
+		if (ts_ns(&now) > deadline)
+			rst_fail("timer %d does not fire\n", t->id);
+	}
+}
+
+/*
+ * The timer's signal was pending: expire it now so the kernel queues its
+ * own signal (a copy queued by hand would be a second, unrelated signal).
+ * The expiry is set one interval before the next one the dump saw, so the
+ * timer keeps its phase, and the expiries that pass until the signal is
+ * taken become its overrun.  The overrun gathered before the dump is
+ * lost: no interface reads it while the signal is pending.
+ */
+static void fire_timer(const struct rst_posix_timer *t)
+{
+	struct rst_itimerspec its = { { t->interval_sec, t->interval_nsec }, { 0, 0 } };
+	struct rst_timespec now;
+	int64_t at;
+
+	CHECK_SYS(std_syscall2(__NR_clock_gettime, t->clock, (long)&now), "clock_gettime");
+	at = ts_ns(&now) + t->value_sec * NSEC_PER_SEC + t->value_nsec - ts_ns(&its.interval);
+	ns_ts(at > 0 ? at : 1, &its.value);
+	CHECK_SYS(std_syscall4(__NR_timer_settime, t->id, TIMER_ABSTIME, (long)&its, 0),
+		  "timer_settime");
+	wait_timer_fired(t);
+}
+
+static void arm_timer(const struct rst_posix_timer *t)
+{
+	struct rst_itimerspec its = { { t->interval_sec, t->interval_nsec },
+				      { t->value_sec, t->value_nsec } };
+
+	if (t->fire)
+		fire_timer(t);
+	else if (t->value_sec || t->value_nsec)
+		CHECK_SYS(std_syscall4(__NR_timer_settime, t->id, 0, (long)&its, 0),
+			  "timer_settime");
+}
+
+/* After the threads exist: a SIGEV_THREAD_ID timer needs its thread. */
+static void restore_posix_timers(void)
+{
+	uint32_t i;
+	long r;
+
+	if (!rst_args->nr_posix_timers)
+		return;
+	r = std_syscall2(__NR_prctl, PR_TIMER_CREATE_RESTORE_IDS, PR_TIMER_CREATE_RESTORE_IDS_ON);
+	if (r == 0)
+		create_timers_with_ids();
+	else if (r == -EINVAL)
+		create_timers_in_id_order();
+	else
+		rst_fail("prctl(PR_TIMER_CREATE_RESTORE_IDS) failed: %ld\n", r);
+	if (r == 0)
+		CHECK_SYS(std_syscall2(__NR_prctl, PR_TIMER_CREATE_RESTORE_IDS,
+				       PR_TIMER_CREATE_RESTORE_IDS_OFF),
+			  "prctl(PR_TIMER_CREATE_RESTORE_IDS)");
+	for (i = 0; i < rst_args->nr_posix_timers; i++) {
+		rst_info("timer %d: clock %d, %s\n", posix_timers()[i].id, posix_timers()[i].clock,
+			 posix_timers()[i].fire ? "its signal pending" : "armed");
+		arm_timer(&posix_timers()[i]);
+	}
 }
 
 /* Tell criu this task is done, and wait to be seized: never returns. */
@@ -368,6 +573,28 @@ static void __attribute__((noreturn)) park(void)
 
 	for (;;)
 		sys_futex(&sync->go, FUTEX_WAIT, 0);
+}
+
+/*
+ * Park a thread that was in a relative sleep inside the same sleep, with
+ * the time the kernel left at its rmtp: criu's interruption then leaves the
+ * restart data (end time, clock, rmtp) that restart_syscall, where its
+ * registers point, continues from.  A sleep that ends first is done: later
+ * ones of a millisecond stand in for it, so the thread wakes at most that
+ * late.  On error (a clock the call refuses) the restart gives EINTR.
+ */
+static void __attribute__((noreturn)) park_thread(const struct rst_thread *t)
+{
+	struct rst_timespec tick = { 0, 1000000 };
+	long r;
+
+	if (!t->sleep_rmtp)
+		park();
+	r = std_syscall4(__NR_clock_nanosleep, t->sleep_clock, 0, t->sleep_rmtp, t->sleep_rmtp);
+	while (r == 0)
+		r = std_syscall4(__NR_clock_nanosleep, t->sleep_clock, 0, (long)&tick,
+				 t->sleep_rmtp);
+	park();
 }
 
 static void restore_thread_state(const struct rst_thread *t)
@@ -385,8 +612,6 @@ static void restore_thread_state(const struct rst_thread *t)
 		CHECK_SYS(std_syscall4(__NR_rseq, t->rseq_abi, t->rseq_len, 0, t->rseq_sig),
 			  "rseq");
 	CHECK_SYS(std_syscall2(__NR_prctl, PR_SET_NAME, (long)t->comm), "prctl(PR_SET_NAME)");
-	CHECK_SYS(std_syscall2(__NR_prctl, PR_SET_TIMERSLACK, t->timerslack_ns),
-		  "prctl(PR_SET_TIMERSLACK)");
 	if (t->sched_policy >= 0) {
 		int32_t param = t->sched_prio;
 
@@ -394,6 +619,9 @@ static void restore_thread_state(const struct rst_thread *t)
 			  "sched_setscheduler");
 		CHECK_SYS(std_syscall3(__NR_setpriority, 0, 0, t->nice), "setpriority");
 	}
+	/* After the policy: a change of scheduling class resets the slack. */
+	CHECK_SYS(std_syscall2(__NR_prctl, PR_SET_TIMERSLACK, t->timerslack_ns),
+		  "prctl(PR_SET_TIMERSLACK)");
 	queue_signals(t->pending, t->nr_pending, t->tid);
 	restore_creds(t);
 	/* After the creds: a uid change clears the parent-death signal. */
@@ -407,7 +635,7 @@ static void __attribute__((noreturn, used)) thread_main(struct rst_thread *t)
 	restore_thread_state(t);
 	__atomic_add_fetch(&rst_args->threads_parked, 1, __ATOMIC_SEQ_CST);
 	sys_futex(&rst_args->threads_parked, FUTEX_WAKE, 1);
-	park();
+	park_thread(t);
 }
 
 /* The leader goes last: dumpable is reset by the other threads' uid changes. */
@@ -477,8 +705,11 @@ void __attribute__((noreturn)) restorer_main(struct task_restore_args *args)
 			rst_fail("clone3 of thread %d returned %ld\n", threads[i].tid, r);
 	}
 	queue_signals(args->shared_pending, args->nr_shared_pending, 0);
-	restore_thread_state(&threads[0]);
+	/* A leader that had exited gets no thread state of its own back. */
+	if (!args->leader_exited)
+		restore_thread_state(&threads[0]);
 	wait_threads();
+	restore_posix_timers();
 	CHECK_SYS(std_syscall2(__NR_prctl, PR_SET_DUMPABLE, args->dumpable),
 		  "prctl(PR_SET_DUMPABLE)");
 
@@ -489,5 +720,9 @@ void __attribute__((noreturn)) restorer_main(struct task_restore_args *args)
 	args->log_fd = -1;
 	__atomic_add_fetch(&sync->nr_ready, 1, __ATOMIC_SEQ_CST);
 	sys_futex(&sync->nr_ready, FUTEX_WAKE, 1);
-	park();
+	/* Only this thread ends: it stays a zombie while the others run on. */
+	if (args->leader_exited)
+		for (;;)
+			std_syscall1(__NR_exit, 0);
+	park_thread(&threads[0]);
 }
