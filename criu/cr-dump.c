@@ -5,6 +5,7 @@
  * undos: if any fails, the tree is released exactly as it was.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -109,6 +110,27 @@ static int freeze_children(struct dump_ctx *ctx, struct pstree_item *it)
 	return ret;
 }
 
+/*
+ * A leader that called pthread_exit shows as a zombie too, but its
+ * threads run on: the process is alive.
+ */
+static bool has_other_threads(pid_t pid)
+{
+	char path[64];
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d)
+		return false;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.' && atoi(de->d_name) != pid;
+	closedir(d);
+	return n > 0;
+}
+
 static int freeze_one(struct dump_ctx *ctx, struct pstree_item *it)
 {
 	struct dump_item *di = dump_item(it);
@@ -118,7 +140,8 @@ static int freeze_one(struct dump_ctx *ctx, struct pstree_item *it)
 		return -1;
 	it->pgid = di->stat.pgid;
 	it->sid = di->stat.sid;
-	if (di->stat.state == 'Z') {
+	it->leader_exited = di->stat.state == 'Z' && has_other_threads(it->pid);
+	if (di->stat.state == 'Z' && !it->leader_exited) {
 		it->state = TASK_STATE_DEAD;
 		it->nr_threads = 1;
 		it->threads = malloc(sizeof(pid_t));
@@ -135,14 +158,19 @@ static int freeze_one(struct dump_ctx *ctx, struct pstree_item *it)
 		pr_err("Can't freeze task %d\n", it->pid);
 		return -1;
 	}
+	if (compel_thread_tid(di->task, 0) != it->pid)
+		it->leader_exited = true;
 	it->nr_threads = compel_task_nr_threads(di->task);
 	it->threads = calloc(it->nr_threads, sizeof(pid_t));
 	if (!it->threads)
 		return -1;
 	for (i = 0; i < it->nr_threads; i++)
 		it->threads[i] = compel_thread_tid(di->task, i);
-	/* The state of the leader's stat is from before freezing; re-read it. */
-	if (parse_pid_stat(it->pid, 0, &di->stat))
+	/*
+	 * The state of the leader's stat is from before freezing; re-read it,
+	 * through a live thread if the leader has exited (its mm is gone).
+	 */
+	if (parse_pid_stat(pstree_proc_pid(it), 0, &di->stat))
 		return -1;
 	return freeze_children(ctx, it);
 }
@@ -219,7 +247,14 @@ static void unstage_freeze(void *arg)
 static int stage_tasks(void *arg)
 {
 	struct dump_ctx *ctx = arg;
-	struct files_dump_opts fo = { .ghost_limit = ctx->opts->ghost_limit };
+	struct files_dump_opts fo = {
+		.ghost_limit = ctx->opts->ghost_limit,
+		.ext_unix_sk = ctx->opts->ext_unix_sk,
+		.ext_unix_ids = ctx->opts->ext_unix_ids.v,
+		.nr_ext_unix_ids = ctx->opts->ext_unix_ids.n,
+			.file_locks = ctx->opts->file_locks,
+		.shell_job = ctx->opts->shell_job,
+	};
 	unsigned int i;
 
 	if (files_dump_ctx_create(ctx->dfd, &fo, &ctx->files))
@@ -233,7 +268,7 @@ static int stage_tasks(void *arg)
 		if (!dump_item(it)->task)
 			continue;
 		st = malloc(sizeof(*st));
-		if (!st || parse_pid_status(it->pid, 0, st)) {
+		if (!st || parse_pid_status(pstree_proc_pid(it), 0, st)) {
 			free(st);
 			return -1;
 		}
@@ -264,7 +299,7 @@ static int stage_files_mm(void *arg)
 
 		if (!dump_item(it)->task)
 			continue;
-		if (files_dump_task(ctx->files, it->pid, (uint32_t)it->pid) ||
+		if (files_dump_task(ctx->files, pstree_proc_pid(it), (uint32_t)it->pid) ||
 		    dump_task_mm(ctx, it))
 			return -1;
 	}
@@ -272,14 +307,41 @@ static int stage_files_mm(void *arg)
 	return files_dump_ctx_finish(ctx->files);
 }
 
+/*
+ * A leader that has exited has no thread state: its core image holds only
+ * what belongs to the process, which was dumped through the first live
+ * thread (whose own image has it too).
+ */
+static int write_exited_leader_core(struct dump_ctx *ctx, struct pstree_item *it)
+{
+	CoreEntry core = *dump_item(it)->cores[0];
+	struct cr_img *img;
+	int ret;
+
+	core.thread_info = NULL;
+	core.thread_core = NULL;
+	img = open_image_at(ctx->dfd, CR_FD_CORE, O_DUMP, it->pid);
+	if (!img)
+		return -1;
+	ret = pb_write_one(img, &core, PB_CORE);
+	if (close_image(img))
+		ret = -1;
+	return ret;
+}
+
 static int stage_write(void *arg)
 {
 	struct dump_ctx *ctx = arg;
 	unsigned int i;
 
-	for (i = 0; i < ctx->tree.nr_items; i++)
-		if (write_task_cores(ctx, ctx->tree.items[i]))
+	for (i = 0; i < ctx->tree.nr_items; i++) {
+		struct pstree_item *it = ctx->tree.items[i];
+
+		if (write_task_cores(ctx, it))
 			return -1;
+		if (pstree_proc_pid(it) != it->pid && write_exited_leader_core(ctx, it))
+			return -1;
+	}
 	return write_pstree_image(ctx->dfd, &ctx->tree);
 }
 

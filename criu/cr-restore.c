@@ -32,6 +32,7 @@
 #include "log.h"
 #include "restore.h"
 #include "stages.h"
+#include "tty.h"
 
 #define READY_TIMEOUT_S 600
 
@@ -61,7 +62,7 @@ static int read_inventory(struct restore_ctx *ctx)
 	return ret < 0 ? -1 : 0;
 }
 
-static int read_core(struct restore_ctx *ctx, pid_t tid, CoreEntry **core)
+static int read_core(struct restore_ctx *ctx, pid_t tid, CoreEntry **core, bool exited)
 {
 	struct cr_img *img = open_image_at(ctx->dfd, CR_FD_CORE, O_RSTR, tid);
 	int ret;
@@ -76,11 +77,35 @@ static int read_core(struct restore_ctx *ctx, pid_t tid, CoreEntry **core)
 		pr_err("core-%d.img: made on another architecture (%d)\n", tid, (*core)->mtype);
 		return -1;
 	}
-	if (!(*core)->thread_core || !(*core)->thread_info) {
+	/* Only a leader that has exited, with threads that live on, has none. */
+	if ((!(*core)->thread_core || !(*core)->thread_info) && !exited) {
 		pr_err("core-%d.img: no thread state\n", tid);
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The leader's core of a process whose leader has exited holds only the
+ * process state.  The leader is still created, to give the process its
+ * pid, and sets the process up: it borrows the thread state of the first
+ * live thread for that, then exits in the restorer.
+ */
+static void borrow_thread_state(struct pstree_item *it, CoreEntry **cores)
+{
+	if (cores[0]->thread_core && cores[0]->thread_info)
+		return;
+	it->leader_exited = true;
+	cores[0]->thread_core = cores[1]->thread_core;
+	cores[0]->thread_info = cores[1]->thread_info;
+}
+
+static void give_back_thread_state(struct pstree_item *it, CoreEntry **cores)
+{
+	if (!it->leader_exited || !cores[0])
+		return;
+	cores[0]->thread_core = NULL;
+	cores[0]->thread_info = NULL;
 }
 
 static int read_task_images(struct restore_ctx *ctx, struct pstree_item *it)
@@ -93,8 +118,9 @@ static int read_task_images(struct restore_ctx *ctx, struct pstree_item *it)
 	if (!ri || !(ri->cores = calloc(it->nr_threads, sizeof(*ri->cores))))
 		return -1;
 	for (i = 0; i < it->nr_threads; i++)
-		if (read_core(ctx, it->threads[i], &ri->cores[i]))
+		if (read_core(ctx, it->threads[i], &ri->cores[i], i == 0 && it->nr_threads > 1))
 			return -1;
+	borrow_thread_state(it, ri->cores);
 	if (!ri->cores[0]->tc) {
 		pr_err("core-%d.img: no task state\n", it->pid);
 		return -1;
@@ -125,6 +151,8 @@ static void free_task_images(struct pstree_item *it)
 
 	if (!ri)
 		return;
+	if (ri->cores)
+		give_back_thread_state(it, ri->cores);
 	for (i = 0; ri->cores && i < it->nr_threads; i++)
 		pb_free(ri->cores[i]);
 	free(ri->cores);
@@ -180,7 +208,7 @@ static int stage_read(void *arg)
 	struct restore_ctx *ctx = arg;
 	unsigned int i, j;
 
-	struct files_rst_opts fo = { .root = ctx->opts->root };
+	struct files_rst_opts fo = { .root = ctx->opts->root, .shell_job = ctx->opts->shell_job };
 
 	if (kerndat_init() || read_inventory(ctx) || read_pstree_image(ctx->dfd, &ctx->tree) ||
 	    files_rst_ctx_open(ctx->dfd, &fo, &ctx->files))
@@ -403,7 +431,9 @@ static void task_main(struct restore_ctx *ctx, struct pstree_item *it)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
-	if (set_session(it) || fork_children(ctx, it))
+	/* The terminal goes to the leader before it forks: only later children get it. */
+	if (set_session(it) || (it->sid == it->pid && tty_prepare_ctty(ctx->files, it->pid)) ||
+	    fork_children(ctx, it))
 		task_fail(ctx, it);
 	wait_all_forked(ctx);
 	if (it->state == TASK_STATE_HELPER)
@@ -475,14 +505,36 @@ static long clone_after_last_pid(pid_t want, unsigned long flags)
 	return pid;
 }
 
-static pid_t fork_task(struct restore_ctx *ctx, struct pstree_item *it, unsigned long flags)
+#define LAST_PID_TRIES 5
+
+/*
+ * Another process may fork between our write to ns_last_pid and our fork
+ * and take the pid we wanted.  Our stray child exits at once; if it is
+ * ours to reap (no CLONE_PARENT) and the pid is free again, try again.
+ */
+static long clone_at_pid(pid_t want, unsigned long flags)
 {
 	long pid;
+	int i;
 
 	if (use_set_tid())
-		pid = clone_with_set_tid(it->pid, flags);
-	else
-		pid = clone_after_last_pid(it->pid, flags);
+		return clone_with_set_tid(want, flags);
+	for (i = 0; i < LAST_PID_TRIES; i++) {
+		pid = clone_after_last_pid(want, flags);
+		if (pid <= 0 || pid == want || (flags & CLONE_PARENT))
+			break;
+		waitpid(pid, NULL, 0);
+		if (pid_taken(want))
+			break;
+		pr_warn("Pid %d went to someone else meanwhile, trying again\n", want);
+	}
+	return pid;
+}
+
+static pid_t fork_task(struct restore_ctx *ctx, struct pstree_item *it, unsigned long flags)
+{
+	long pid = clone_at_pid(it->pid, flags);
+
 	if (pid == 0) {
 		/* Someone else took the pid between our write and the fork. */
 		if (getpid() != it->pid)

@@ -17,6 +17,7 @@
 #include "mem.h"
 #include "mm.pb-c.h"
 #include "page-xfer.h"
+#include "shmem.h"
 
 #define MAX_AUXV 512
 
@@ -90,24 +91,20 @@ static int save_vma_files(struct dump_ctx *ctx, struct mm_state *ms, pid_t pid,
 	uint32_t id;
 
 	list_for_each_entry(v, &vmas->h, list) {
+		/* Shared anon memory and memfds: the object is saved, by inode. */
+		if (vma_entry_is_shmem(&v->e)) {
+			if (shmem_dump_vma(ctx, pid, v))
+				return -1;
+			continue;
+		}
 		if (!(v->e.status & (VMA_FILE_PRIVATE | VMA_FILE_SHARED)))
 			continue;
-		if (v->e.status & VMA_AREA_MEMFD) {
-			pr_err("Task %d maps memfd %s: not supported yet\n", pid, v->path);
-			return -1;
-		}
 		snprintf(link, sizeof(link), "/proc/%d/map_files/%lx-%lx", pid,
 			 (unsigned long)v->e.start, (unsigned long)v->e.end);
 		if (save_path_file(ctx, ms, pid, link, v->path ? v->path : "mapping", &id))
 			return -1;
 		v->e.shmid = id;
 	}
-	list_for_each_entry(v, &vmas->h, list)
-		if (v->e.status & VMA_ANON_SHARED) {
-			pr_err("Task %d has shared anonymous memory at %lx-%lx: not supported "
-			       "yet\n", pid, (unsigned long)v->e.start, (unsigned long)v->e.end);
-			return -1;
-		}
 	return 0;
 }
 
@@ -149,7 +146,7 @@ static int write_mm(struct dump_ctx *ctx, struct pstree_item *it, uint32_t exe_i
 	size_t n = 0;
 	int ret = -1;
 
-	if (!vp || read_auxv(it->pid, &mm.mm_saved_auxv, &mm.n_mm_saved_auxv)) {
+	if (!vp || read_auxv(pstree_proc_pid(it), &mm.mm_saved_auxv, &mm.n_mm_saved_auxv)) {
 		free(vp);
 		return -1;
 	}
@@ -192,10 +189,10 @@ static int write_fs(struct dump_ctx *ctx, struct mm_state *ms, struct pstree_ite
 	struct cr_img *img;
 	int ret;
 
-	snprintf(link, sizeof(link), "/proc/%d/cwd", it->pid);
+	snprintf(link, sizeof(link), "/proc/%d/cwd", pstree_proc_pid(it));
 	if (save_path_file(ctx, ms, it->pid, link, "cwd", &fe.cwd_id))
 		return -1;
-	snprintf(link, sizeof(link), "/proc/%d/root", it->pid);
+	snprintf(link, sizeof(link), "/proc/%d/root", pstree_proc_pid(it));
 	if (save_path_file(ctx, ms, it->pid, link, "root", &fe.root_id))
 		return -1;
 	if (dump_item(it)->umask >= 0) {
@@ -219,11 +216,11 @@ static int dump_pages(struct dump_ctx *ctx, struct pstree_item *it)
 	int ret = -1;
 
 	page_set_init(&ps);
-	if (collect_task_pages(it->pid, &di->vmas, &ps, PAGEMAP_WALK_AUTO))
+	if (collect_task_pages(pstree_proc_pid(it), &di->vmas, &ps, PAGEMAP_WALK_AUTO))
 		goto out;
 	if (open_page_xfer(&x, ctx->dfd, it->pid, ctx->next_pages_id++))
 		goto out;
-	if (dump_task_pages(it->pid, &ps, &x)) {
+	if (dump_task_pages(pstree_proc_pid(it), &ps, &x)) {
 		abort_page_xfer(&x);
 		goto out;
 	}
@@ -245,10 +242,11 @@ int dump_task_mm(struct dump_ctx *ctx, struct pstree_item *it)
 	uint32_t exe_id;
 	int ret = -1;
 
-	if (collect_vmas(it->pid, &di->vmas))
+	/* Pages of memfds met among this task's fds (memfd.c) first. */
+	if (shmem_dump_flush(ctx) || collect_vmas(pstree_proc_pid(it), &di->vmas))
 		return -1;
-	snprintf(link, sizeof(link), "/proc/%d/exe", it->pid);
-	if (save_vma_files(ctx, &ms, it->pid, &di->vmas) ||
+	snprintf(link, sizeof(link), "/proc/%d/exe", pstree_proc_pid(it));
+	if (save_vma_files(ctx, &ms, pstree_proc_pid(it), &di->vmas) ||
 	    save_path_file(ctx, &ms, it->pid, link, "exe", &exe_id) ||
 	    write_fs(ctx, &ms, it) || dump_pages(ctx, it) || write_mm(ctx, it, exe_id))
 		goto out;

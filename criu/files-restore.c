@@ -16,9 +16,11 @@
 #include <unistd.h>
 
 #include "common/compiler.h"
+#include "file-lock.h"
 #include "files.h"
 #include "image.h"
 #include "log.h"
+#include "tty.h"
 
 #include "images/fdinfo.pb-c.h"
 
@@ -41,6 +43,7 @@ struct files_rst_ctx {
 	size_t nr_tasks;
 	int max_fd;
 	void *kind_priv[KIND_SLOTS];
+	struct file_lock_set *locks;
 };
 
 int files_rst_dfd(const struct files_rst_ctx *ctx)
@@ -161,7 +164,7 @@ int files_rst_ctx_open(int dfd, const struct files_rst_opts *opts, struct files_
 	if (!ctx->opts.root)
 		ctx->opts.root = "/";
 	ctx->max_fd = -1;
-	if (read_files_img(ctx) || collect_descs(ctx)) {
+	if (read_files_img(ctx) || collect_descs(ctx) || file_locks_read(dfd, &ctx->locks)) {
 		files_rst_ctx_close(ctx);
 		return -1;
 	}
@@ -193,6 +196,7 @@ void files_rst_ctx_close(struct files_rst_ctx *ctx)
 		if (ctx->kind_priv[i] && ops && ops->rst_free)
 			ops->rst_free(ctx);
 	}
+	file_locks_free(ctx->locks);
 	free(ctx->descs);
 	free(ctx->tasks);
 	free(ctx);
@@ -426,7 +430,8 @@ static int open_owned(struct files_rst_ctx *ctx, struct files_rst_transport *tr,
 
 		if (d->owner != pid)
 			continue;
-		fd = d->ops->open(ctx, d);
+		/* A kind may have opened it already (a file in flight it needed). */
+		fd = d->fd >= 0 ? d->fd : d->ops->open(ctx, d);
 		if (fd < 0) {
 			pr_err("Can't restore file id %u (%s) of task %d\n", d->id, d->ops->name,
 			       pid);
@@ -582,7 +587,26 @@ out:
 		files_transport_abort(tr);
 	kinds_done(ctx);
 	close_descs(ctx);
+	/* Last: closing another fd on a file drops the POSIX locks on it. */
+	if (!ret && file_locks_restore(ctx->locks, pid))
+		ret = -1;
+	/*
+	 * A session leader takes its terminal back; the caller made the
+	 * session and every group of the tree before the files.
+	 */
+	if (!ret && getsid(0) == pid && tty_restore_ctty(ctx, pid))
+		ret = -1;
 	return ret;
+}
+
+pid_t files_rst_group_owner(struct files_rst_ctx *ctx, uint64_t group)
+{
+	size_t i;
+
+	for (i = 0; group && i < ctx->nr_descs; i++)
+		if (ctx->descs[i].group == group && ctx->descs[i].owner)
+			return ctx->descs[i].owner;
+	return 0;
 }
 
 bool files_rst_task_has_fd(struct files_rst_ctx *ctx, pid_t pid, int fd)

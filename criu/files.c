@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "common/compiler.h"
+#include "file-lock.h"
 #include "files.h"
 #include "image.h"
 #include "log.h"
@@ -37,6 +38,9 @@ static const struct fd_kind_ops *const fd_kinds[] = {
 	&timerfd_ops,
 	&eventpoll_ops,
 	&inotify_ops,
+	&tty_ops,
+	&unix_sk_ops,
+	&memfd_ops,
 };
 /* clang-format on */
 
@@ -69,8 +73,12 @@ struct files_dump_ctx {
 	struct files_dump_opts opts;
 	struct cr_img *imgs[CR_FD_MAX];
 	uint32_t next_id;
+	bool finished;
 	struct seen_file *seen;
 	size_t nr_seen, cap_seen;
+	struct file_lock_set *locks;
+	int *inflight; /* criu's copies of files in flight, see files_dump_inflight() */
+	size_t nr_inflight;
 };
 
 const struct fd_kind_ops *fd_kind_by_type(int type)
@@ -172,7 +180,13 @@ int files_dump_ctx_create(int dfd, const struct files_dump_opts *opts, struct fi
 int files_dump_ctx_finish(struct files_dump_ctx *ctx)
 {
 	int i, ret = 0;
+	size_t k;
 
+	/* Checks across all the tasks, once, while the images are still open. */
+	for (k = 0; k < ARRAY_SIZE(fd_kinds) && !ctx->finished; k++)
+		if (fd_kinds[k]->dump_finish && fd_kinds[k]->dump_finish(ctx))
+			ret = -1;
+	ctx->finished = true;
 	for (i = 0; i < CR_FD_MAX; i++) {
 		if (ctx->imgs[i] && close_image(ctx->imgs[i]))
 			ret = -1;
@@ -187,11 +201,16 @@ void files_dump_ctx_destroy(struct files_dump_ctx *ctx)
 
 	if (!ctx)
 		return;
+	ctx->finished = true; /* a failed dump: no more checks */
 	files_dump_ctx_finish(ctx);
 	for (i = 0; i < ARRAY_SIZE(fd_kinds); i++)
 		if (fd_kinds[i]->dump_free)
 			fd_kinds[i]->dump_free(ctx);
+	file_locks_dump_free(ctx->locks);
 	free(ctx->seen);
+	for (i = 0; i < ctx->nr_inflight; i++)
+		close(ctx->inflight[i]);
+	free(ctx->inflight);
 	free(ctx->mapped);
 	free(ctx);
 }
@@ -208,6 +227,11 @@ void **files_dump_kind_priv(struct files_dump_ctx *ctx, int file_type)
 	if (file_type < 0 || file_type >= KIND_SLOTS)
 		return NULL;
 	return &ctx->kind_priv[file_type];
+}
+
+struct file_lock_set **files_dump_locks(struct files_dump_ctx *ctx)
+{
+	return &ctx->locks;
 }
 
 const struct files_dump_opts *files_dump_opts(const struct files_dump_ctx *ctx)
@@ -450,13 +474,6 @@ static int dump_one_fd(struct files_dump_ctx *ctx, int pidfd, pid_t pid, int fd,
 	p->lfd = -1;
 	if (fill_fd_parms(pidfd, p))
 		goto out;
-	/* Restoring the file without its lock would silently drop the lock. */
-	if (strstr(p->fdinfo, "\nlock:")) {
-		pr_err("Can't dump %s: %s holds a file lock (file locks are not supported yet)\n",
-		       p->desc, p->link);
-		goto out;
-	}
-
 	s = find_seen(ctx, p);
 	if (s) {
 		fe.id = s->id;
@@ -475,10 +492,71 @@ static int dump_one_fd(struct files_dump_ctx *ctx, int pidfd, pid_t pid, int fd,
 		if (add_seen(ctx, p, fe.id, fe.type))
 			goto out;
 	}
+	/* Restoring the file without its lock would silently drop the lock. */
+	if (file_locks_dump_fd(ctx, p, fe.id))
+		goto out;
 	fe.fd = fd;
 	fe.flags = p->cloexec ? FD_CLOEXEC : 0;
 	ret = pb_write_one(fdinfo_img, &fe, PB_FDINFO);
 out:
+	if (p->lfd >= 0)
+		close(p->lfd);
+	free(p);
+	return ret;
+}
+
+int files_dump_inflight(struct files_dump_ctx *ctx, int fd, const char *where, uint32_t *id)
+{
+	const struct fd_kind_ops *ops;
+	struct fd_parms *p;
+	struct seen_file *s;
+	int pidfd, *n, ret = -1;
+
+	/* Kept open to the end: later fds are compared against it with kcmp(). */
+	n = realloc(ctx->inflight, (ctx->nr_inflight + 1) * sizeof(*n));
+	if (!n) {
+		pr_err("files: out of memory\n");
+		close(fd);
+		return -1;
+	}
+	ctx->inflight = n;
+	ctx->inflight[ctx->nr_inflight++] = fd;
+
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		pr_err("files: out of memory\n");
+		return -1;
+	}
+	p->pid = getpid();
+	p->fd = fd;
+	p->lfd = -1;
+	pidfd = syscall(SYS_pidfd_open, p->pid, 0);
+	if (pidfd < 0) {
+		pr_perror("Can't open a pidfd for criu itself");
+		goto out;
+	}
+	if (fill_fd_parms(pidfd, p))
+		goto out;
+	snprintf(p->desc, sizeof(p->desc), "a file in flight on %s", where);
+	s = find_seen(ctx, p);
+	if (s) {
+		*id = s->id;
+		ret = 0;
+		goto out;
+	}
+	ops = find_kind(p);
+	if (!ops) {
+		report_unsupported(p);
+		goto out;
+	}
+	*id = files_dump_new_id(ctx);
+	pr_debug("%s: %s id %u (%s)\n", p->desc, ops->name, *id, p->link);
+	if (ops->dump(ctx, p, *id) || add_seen(ctx, p, *id, ops->file_type))
+		goto out;
+	ret = 0;
+out:
+	if (pidfd >= 0)
+		close(pidfd);
 	if (p->lfd >= 0)
 		close(p->lfd);
 	free(p);
@@ -514,6 +592,9 @@ static int cmp_int(const void *a, const void *b)
 	return *(const int *)a - *(const int *)b;
 }
 
+/* PIDFD_THREAD of linux/pidfd.h, which older headers lack: O_EXCL. */
+#define PIDFD_THREAD_FLAG O_EXCL
+
 int files_dump_task(struct files_dump_ctx *ctx, pid_t pid, uint32_t fdinfo_id)
 {
 	struct fd_list l = {};
@@ -523,6 +604,9 @@ int files_dump_task(struct files_dump_ctx *ctx, pid_t pid, uint32_t fdinfo_id)
 	size_t i;
 
 	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	/* @pid is a thread when the leader has exited (Linux 6.9+ for that). */
+	if (pidfd < 0 && errno == ENOENT)
+		pidfd = syscall(SYS_pidfd_open, pid, PIDFD_THREAD_FLAG);
 	if (pidfd < 0) {
 		pr_perror("Can't open a pidfd for task %d", pid);
 		return -1;

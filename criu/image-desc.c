@@ -10,9 +10,11 @@
 #include "images/core.pb-c.h"
 #include "images/fdinfo.pb-c.h"
 #include "images/fh.pb-c.h"
+#include "images/file-lock.pb-c.h"
 #include "images/fs.pb-c.h"
 #include "images/ghost-file.pb-c.h"
 #include "images/inventory.pb-c.h"
+#include "images/memfd.pb-c.h"
 #include "images/mm.pb-c.h"
 #include "images/pagemap.pb-c.h"
 #include "images/pipe-data.pb-c.h"
@@ -99,6 +101,7 @@ const struct cr_fd_desc cr_fd_desc[CR_FD_MAX] = {
 	     PB_EVENTPOLL_TFD),
 	KIND(SIGNALFD, "signalfd", "signalfd.img", SIGNALFD_MAGIC, PB_SIGNALFD),
 	KIND(TIMERFD, "timerfd", "timerfd.img", TIMERFD_MAGIC, PB_TIMERFD),
+	KIND(MEMFD_INODE, "memfd", "memfd.img", MEMFD_INODE_MAGIC, PB_MEMFD_INODE),
 	KIND(INOTIFY_FILE, "inotify", "inotify.img", INOTIFY_FILE_MAGIC, PB_INOTIFY_FILE),
 	KIND(INOTIFY_WD, "inotify-wd", "inotify-wd.img", INOTIFY_WD_MAGIC, PB_INOTIFY_WD),
 	KIND(FANOTIFY_FILE, "fanotify", "fanotify.img", FANOTIFY_FILE_MAGIC, PB_FANOTIFY_FILE),
@@ -115,6 +118,7 @@ const struct cr_fd_desc cr_fd_desc[CR_FD_MAX] = {
 	KIND(TTY_FILES, "tty", "tty.img", TTY_FILES_MAGIC, PB_TTY_FILE),
 	KIND(TTY_INFO, "tty-info", "tty-info.img", TTY_INFO_MAGIC, PB_TTY_INFO),
 	KIND(TTY_DATA, "tty-data", "tty-data.img", TTY_DATA_MAGIC, PB_TTY_DATA),
+	KIND(FILE_LOCKS, "filelocks", "filelocks.img", FILE_LOCKS_MAGIC, PB_FILE_LOCK),
 	KIND(REMAP_FPATH, "remap-fpath", "remap-fpath.img", REMAP_FPATH_MAGIC, PB_REMAP_FPATH),
 	[CR_FD_GHOST_FILE] = {
 		.name = "ghost-file",
@@ -180,11 +184,13 @@ static const ProtobufCMessageDescriptor *const pb_descs[PB_MAX] = {
 	[PB_TTY_FILE] = &tty_file_entry__descriptor,
 	[PB_TTY_INFO] = &tty_info_entry__descriptor,
 	[PB_TTY_DATA] = &tty_data_entry__descriptor,
+	[PB_FILE_LOCK] = &file_lock_entry__descriptor,
 	[PB_REMAP_FPATH] = &remap_file_path_entry__descriptor,
 	[PB_GHOST_FILE] = &ghost_file_entry__descriptor,
 	[PB_GHOST_CHUNK] = &ghost_chunk_entry__descriptor,
 	[PB_STATS] = &stats_entry__descriptor,
 	[PB_IRMAP_CACHE] = &irmap_cache_entry__descriptor,
+	[PB_MEMFD_INODE] = &memfd_inode_entry__descriptor,
 };
 
 const ProtobufCMessageDescriptor *pb_desc(int pb_type)

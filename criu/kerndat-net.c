@@ -18,73 +18,23 @@
 
 #include "kerndat-probe.h"
 #include "log.h"
+#include "sock-diag.h"
 
 #undef LOG_PREFIX
 #define LOG_PREFIX "kerndat: "
 
-struct diag_request {
-	struct nlmsghdr nlh;
-	union {
-		struct unix_diag_req unix_req;
-		struct inet_diag_req_v2 inet_req;
-		struct netlink_diag_req nl_req;
-		struct packet_diag_req pkt_req;
-	};
+union diag_request {
+	struct unix_diag_req unix_req;
+	struct inet_diag_req_v2 inet_req;
+	struct netlink_diag_req nl_req;
+	struct packet_diag_req pkt_req;
 };
 
-/* Drain one dump answer: 0 when it ended with NLMSG_DONE, else -errno. */
-static int diag_collect(int sk)
-{
-	char buf[16384] __aligned(8);
-
-	for (;;) {
-		struct nlmsghdr *h;
-		ssize_t len;
-
-		len = recv(sk, buf, sizeof(buf), 0);
-		if (len < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (len == 0)
-			return -ENODATA;
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
-			if (h->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(h);
-
-				return e->error ? e->error : -EIO;
-			}
-		}
-	}
-}
-
 /* Ask for a dump of one family; the kernel answers ENOENT when it has no handler. */
-static bool diag_probe(const char *what, struct diag_request *req, size_t req_len)
+static bool diag_probe(const char *what, union diag_request *req, size_t req_len)
 {
-	struct sockaddr_nl nladdr = { .nl_family = AF_NETLINK };
-	struct timeval tv = { .tv_sec = 5 };
-	int sk, ret;
+	int ret = sock_diag_dump(req, req_len, NULL, NULL);
 
-	sk = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-	if (sk < 0) {
-		pr_info("No NETLINK_SOCK_DIAG socket: %s\n", strerror(errno));
-		return false;
-	}
-	setsockopt(sk, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-
-	req->nlh.nlmsg_len = req_len;
-	req->nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	req->nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req->nlh.nlmsg_seq = 1;
-	if (sendto(sk, req, req_len, 0, (struct sockaddr *)&nladdr, sizeof(nladdr)) < 0) {
-		ret = -errno;
-	} else {
-		ret = diag_collect(sk);
-	}
-	close(sk);
 	if (ret)
 		pr_info("sock_diag for %s does not work: %s\n", what, strerror(-ret));
 	return ret == 0;
@@ -92,22 +42,22 @@ static bool diag_probe(const char *what, struct diag_request *req, size_t req_le
 
 static bool diag_inet(int family, int proto, const char *what)
 {
-	struct diag_request req = {};
+	union diag_request req = {};
 
 	req.inet_req.sdiag_family = family;
 	req.inet_req.sdiag_protocol = proto;
 	req.inet_req.idiag_states = ~0U;
-	return diag_probe(what, &req, NLMSG_LENGTH(sizeof(req.inet_req)));
+	return diag_probe(what, &req, sizeof(req.inet_req));
 }
 
 static void probe_sock_diag(struct kerndat *kd)
 {
-	struct diag_request req = {};
+	union diag_request req = {};
 
 	req.unix_req.sdiag_family = AF_UNIX;
 	req.unix_req.udiag_states = ~0U;
 	req.unix_req.udiag_show = UDIAG_SHOW_NAME;
-	kd->sk_diag_unix = diag_probe("unix", &req, NLMSG_LENGTH(sizeof(req.unix_req)));
+	kd->sk_diag_unix = diag_probe("unix", &req, sizeof(req.unix_req));
 
 	kd->sk_diag_tcp = diag_inet(AF_INET, IPPROTO_TCP, "tcp");
 	kd->sk_diag_udp = diag_inet(AF_INET, IPPROTO_UDP, "udp");
@@ -118,12 +68,12 @@ static void probe_sock_diag(struct kerndat *kd)
 	req.nl_req.sdiag_family = AF_NETLINK;
 	req.nl_req.sdiag_protocol = NDIAG_PROTO_ALL;
 	req.nl_req.ndiag_show = NDIAG_SHOW_GROUPS;
-	kd->sk_diag_netlink = diag_probe("netlink", &req, NLMSG_LENGTH(sizeof(req.nl_req)));
+	kd->sk_diag_netlink = diag_probe("netlink", &req, sizeof(req.nl_req));
 
 	memset(&req, 0, sizeof(req));
 	req.pkt_req.sdiag_family = AF_PACKET;
 	req.pkt_req.pdiag_show = PACKET_SHOW_INFO;
-	kd->sk_diag_packet = diag_probe("packet", &req, NLMSG_LENGTH(sizeof(req.pkt_req)));
+	kd->sk_diag_packet = diag_probe("packet", &req, sizeof(req.pkt_req));
 }
 
 static void probe_tcp_repair(struct kerndat *kd)

@@ -75,19 +75,22 @@ int write_pstree_image(int dfd, const struct pstree *t)
 	for (i = 0; i < t->nr_items && !ret; i++) {
 		const struct pstree_item *it = t->items[i];
 		PstreeEntry e = PSTREE_ENTRY__INIT;
-		uint32_t *tids = calloc(it->nr_threads, sizeof(*tids));
+		/* An exited leader is still listed first: its pid is the process's. */
+		unsigned int dead = it->leader_exited && it->threads[0] != it->pid;
+		uint32_t *tids = calloc(it->nr_threads + dead, sizeof(*tids));
 
 		if (!tids) {
 			ret = -1;
 			break;
 		}
+		tids[0] = it->pid;
 		for (j = 0; j < it->nr_threads; j++)
-			tids[j] = it->threads[j];
+			tids[j + dead] = it->threads[j];
 		e.pid = it->pid;
 		e.ppid = it->parent ? it->parent->pid : 0;
 		e.pgid = it->pgid;
 		e.sid = it->sid;
-		e.n_threads = it->nr_threads;
+		e.n_threads = it->nr_threads + dead;
 		e.threads = tids;
 		ret = pb_write_one(img, &e, PB_PSTREE);
 		free(tids);
@@ -171,4 +174,89 @@ int read_pstree_image(int dfd, struct pstree *t)
 	if (ret < 0)
 		pstree_free(t);
 	return ret < 0 ? -1 : 0;
+}
+
+/* A helper that stands in for the dead leader @pid of a session or group. */
+static struct pstree_item *add_helper(struct pstree *t, struct pstree_item *parent, pid_t pid,
+				      pid_t sid)
+{
+	struct pstree_item *h = pstree_item_alloc(pid);
+
+	if (!h)
+		return NULL;
+	h->threads = calloc(1, sizeof(pid_t));
+	if (!h->threads || pstree_add(t, parent, h)) {
+		free(h->threads);
+		free(h);
+		return NULL;
+	}
+	h->threads[0] = pid;
+	h->nr_threads = 1;
+	h->state = TASK_STATE_HELPER;
+	h->sid = sid;
+	h->pgid = pid;
+	h->forker = parent;
+	pr_info("Helper %d (session %d) under %d\n", pid, sid, parent->pid);
+	return h;
+}
+
+/*
+ * @it is not in its parent's session and does not lead its own: it must be
+ * cloned, with CLONE_PARENT, by a sibling in that session.  That is the
+ * session leader itself, or a helper with the leader's pid if the leader
+ * is gone.
+ */
+static int plan_session(struct pstree *t, struct pstree_item *it)
+{
+	struct pstree_item *l = pstree_find(t, it->sid);
+
+	if (!l) {
+		l = add_helper(t, it->parent, it->sid, it->sid);
+		if (!l)
+			return -1;
+	}
+	if (l->parent != it->parent || l->sid != l->pid) {
+		pr_err("Task %d: its session %d is led by a task that is neither its parent's "
+		       "child nor gone: not supported\n", it->pid, it->sid);
+		return -1;
+	}
+	it->forker = l;
+	it->clone_parent = true;
+	return 0;
+}
+
+/* A group whose leader is gone needs a helper to exist until all joined it. */
+static int plan_group(struct pstree *t, struct pstree_item *it, pid_t own_pgid)
+{
+	struct pstree_item *l;
+
+	if (it->pgid == it->pid || it->pgid == own_pgid)
+		return 0;
+	l = pstree_find(t, it->pgid);
+	if (!l)
+		return add_helper(t, it, it->pgid, it->sid) ? 0 : -1;
+	if (l->sid != it->sid) {
+		pr_err("Task %d: group %d is in session %d, not %d\n", it->pid, it->pgid, l->sid,
+		       it->sid);
+		return -1;
+	}
+	return 0;
+}
+
+int pstree_plan_restore(struct pstree *t, pid_t own_pgid)
+{
+	unsigned int i, n = t->nr_items;
+
+	/* Parents come first, so a helper for a session exists before its groups. */
+	for (i = 1; i < n; i++) {
+		struct pstree_item *it = t->items[i];
+
+		it->forker = it->parent;
+		if (it->sid != it->pid && it->sid != it->parent->sid && plan_session(t, it))
+			return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (plan_group(t, t->items[i], own_pgid))
+			return -1;
+	return 0;
 }

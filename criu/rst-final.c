@@ -5,15 +5,22 @@
  * unmap the restore area from it, and let the whole tree go at once.
  */
 
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "arch-regs.h"
 #include "compel/compel.h"
 #include "compel/state.h"
 #include "log.h"
 #include "restore.h"
+
+#define LEADER_EXIT_WAIT_MS 10000
 
 static int load_thread(struct compel_task *task, unsigned int idx, const CoreEntry *core)
 {
@@ -52,9 +59,11 @@ static int load_task(struct restore_ctx *ctx, struct pstree_item *it, struct com
 	unsigned int i;
 	long ret;
 
-	if (compel_task_nr_threads(task) != it->nr_threads) {
+	unsigned int first = it->leader_exited ? 1 : 0;
+
+	if (compel_task_nr_threads(task) != it->nr_threads - first) {
 		pr_err("Task %d has %u threads after restore, %u expected\n", it->pid,
-		       compel_task_nr_threads(task), it->nr_threads);
+		       compel_task_nr_threads(task), it->nr_threads - first);
 		return -1;
 	}
 	/*
@@ -66,7 +75,7 @@ static int load_task(struct restore_ctx *ctx, struct pstree_item *it, struct com
 		pr_err("Can't unmap the restore area from task %d\n", it->pid);
 		return -1;
 	}
-	for (i = 0; i < it->nr_threads; i++) {
+	for (i = first; i < it->nr_threads; i++) {
 		int idx = thread_index(task, it->threads[i]);
 
 		if (idx < 0) {
@@ -81,6 +90,55 @@ static int load_task(struct restore_ctx *ctx, struct pstree_item *it, struct com
 	return 0;
 }
 
+/*
+ * A leader that had exited reports ready just before it exits again: wait
+ * until it is a zombie, so that compel finds the live threads only.
+ */
+static int wait_leader_exit(const struct pstree_item *it)
+{
+	struct timespec nap = { 0, 1000000 };
+	char path[64], buf[512], *p;
+	int fd, i;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", it->pid);
+	for (i = 0; i < LEADER_EXIT_WAIT_MS; i++) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+		if (fd >= 0)
+			close(fd);
+		if (n <= 0)
+			break;
+		buf[n] = 0;
+		p = strrchr(buf, ')');
+		if (p && p[1] == ' ' && p[2] == 'Z')
+			return 0;
+		nanosleep(&nap, NULL);
+	}
+	pr_err("The leader of task %d did not exit\n", it->pid);
+	return -1;
+}
+
+/* The signal a stopped task was stopped by (SIGSTOP if the image doesn't say). */
+static int stop_signal(const struct pstree_item *it)
+{
+	const TaskCoreEntry *tc = rst_item(it)->cores[0]->tc;
+
+	return tc && tc->has_stop_signo && tc->stop_signo ? (int)tc->stop_signo : SIGSTOP;
+}
+
+/*
+ * A task that was stopped is let go straight into its group stop, so that
+ * it runs none of its code until someone sends SIGCONT.  After a failure
+ * the tree is about to be killed: just let go.
+ */
+static int release_task(const struct pstree_item *it, struct compel_task *task, int failed)
+{
+	if (!failed && it->state == TASK_STATE_STOPPED)
+		return compel_unfreeze_stopped(task, stop_signal(it));
+	return compel_unfreeze(task);
+}
+
 int finalize_restore(struct restore_ctx *ctx)
 {
 	struct compel_task **tasks = calloc(ctx->tree.nr_items, sizeof(*tasks));
@@ -92,8 +150,12 @@ int finalize_restore(struct restore_ctx *ctx)
 	for (i = 0; i < ctx->tree.nr_items && !ret; i++) {
 		struct pstree_item *it = ctx->tree.items[i];
 
-		if (it->state == TASK_STATE_DEAD)
+		if (it->state == TASK_STATE_DEAD || it->state == TASK_STATE_HELPER)
 			continue;
+		if (it->leader_exited && wait_leader_exit(it)) {
+			ret = -1;
+			break;
+		}
 		tasks[i] = compel_freeze(it->pid, 0);
 		if (!tasks[i] || load_task(ctx, it, tasks[i])) {
 			pr_err("Can't hand the registers over to task %d\n", it->pid);
@@ -101,22 +163,11 @@ int finalize_restore(struct restore_ctx *ctx)
 		}
 	}
 	/*
-	 * A task that was stopped gets its stop signal while still frozen, so
-	 * that it stops on the way out of the freeze, before running any code.
+	 * Everything is in place: let the tree run (or, on error, die).
+	 * Children go first, so that a parent finds them as they were.
 	 */
-	for (i = 0; !ret && i < ctx->tree.nr_items; i++) {
-		struct pstree_item *it = ctx->tree.items[i];
-		const TaskCoreEntry *tc = rst_item(it)->cores[0]->tc;
-
-		if (it->state == TASK_STATE_STOPPED)
-			kill(it->pid, tc && tc->has_stop_signo && tc->stop_signo ? (int)tc->stop_signo
-										 : SIGSTOP);
-	}
-	/* Everything is in place: let the tree run (or, on error, die). */
-	for (i = 0; i < ctx->tree.nr_items; i++) {
-		if (!tasks[i])
-			continue;
-		if (compel_unfreeze(tasks[i]))
+	for (i = ctx->tree.nr_items; i-- > 0;) {
+		if (tasks[i] && release_task(ctx->tree.items[i], tasks[i], ret))
 			ret = -1;
 	}
 	free(tasks);

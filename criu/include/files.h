@@ -46,6 +46,18 @@ struct cr_img;
 struct files_dump_opts {
 	/* Largest unlinked file carried in the images (--ghost-limit). */
 	unsigned long ghost_limit;
+	/* Unix sockets may have peers outside the tree (--ext-unix-sk [-x INO]). */
+	bool ext_unix_sk;
+	const char *const *ext_unix_ids; /* if any: only these socket inodes */
+	int nr_ext_unix_ids;
+	/* --file-locks: save the tasks' file locks; without it a lock fails the dump. */
+	bool file_locks;
+	/*
+	 * --shell-job: ttys that are not ptys of the dumped tree (the terminal
+	 * the tree was started from) are saved as external: restore gives the
+	 * restored tree criu's own terminal instead.
+	 */
+	bool shell_job;
 };
 
 struct files_rst_opts {
@@ -53,6 +65,13 @@ struct files_rst_opts {
 	bool skip_size_check;
 	/* Paths in the images are taken relative to this directory; "/" if NULL. */
 	const char *root;
+	/* --shell-job: ttys from outside the dumped tree become criu's terminal. */
+	bool shell_job;
+	/*
+	 * --shell-job: the terminal external ttys are replaced with, an fd
+	 * criu holds on it (criu's stdin); -1 or 0 means criu's stdin.
+	 */
+	int shell_tty_fd;
 };
 
 /* ---------------------------------------------------------------- dump */
@@ -166,6 +185,11 @@ struct fd_kind_ops {
 	 * files_dump_write_entry(), plus any side image of the kind.
 	 */
 	int (*dump)(struct files_dump_ctx *ctx, const struct fd_parms *p, uint32_t id);
+	/*
+	 * Dump, optional: once every task was dumped, before the images are
+	 * closed (checks across tasks, such as peers outside the tree).
+	 */
+	int (*dump_finish)(struct files_dump_ctx *ctx);
 	/* Dump, optional: free the kind's slot of files_dump_kind_priv(). */
 	void (*dump_free)(struct files_dump_ctx *ctx);
 	/* Restore, after files.img was read: check the entry, set d->group. */
@@ -191,6 +215,12 @@ const struct fd_kind_ops *fd_kind_by_type(int type);
 
 /* For kinds' dump: write the FileEntry of a description into files.img. */
 int files_dump_write_entry(struct files_dump_ctx *ctx, FileEntry *fe);
+/*
+ * For kinds' dump: a file in flight (received from a socket queue as @fd,
+ * taken over and kept open until the end of the dump) saved like a task's
+ * fd; *id is its description, shared with any task fd on the same one.
+ */
+int files_dump_inflight(struct files_dump_ctx *ctx, int fd, const char *where, uint32_t *id);
 /* A new description id (for entries no fd points at, such as a FIFO's path). */
 uint32_t files_dump_new_id(struct files_dump_ctx *ctx);
 /* An extra image of the dump (pipes-data, remap-fpath ...), opened on first use. */
@@ -203,8 +233,13 @@ int files_dump_dfd(const struct files_dump_ctx *ctx);
 int files_rst_dfd(const struct files_rst_ctx *ctx);
 const struct files_rst_opts *files_rst_opts(const struct files_rst_ctx *ctx);
 
+/* Dump: the file locks noted so far (file-lock.c). */
+struct file_lock_set **files_dump_locks(struct files_dump_ctx *ctx);
+
 /* Restore: the description with @id, NULL if files.img has none. */
 struct file_desc *files_rst_find(struct files_rst_ctx *ctx, uint32_t id);
+/* Restore: the task that creates the members of @group, 0 if none does. */
+pid_t files_rst_group_owner(struct files_rst_ctx *ctx, uint64_t group);
 /* Restore: kind-private state hung on the context (one slot per kind). */
 void **files_rst_kind_priv(struct files_rst_ctx *ctx, int file_type);
 
@@ -233,5 +268,8 @@ extern const struct fd_kind_ops signalfd_ops;
 extern const struct fd_kind_ops timerfd_ops;
 extern const struct fd_kind_ops eventpoll_ops;
 extern const struct fd_kind_ops inotify_ops;
+extern const struct fd_kind_ops unix_sk_ops;
+extern const struct fd_kind_ops tty_ops;
+extern const struct fd_kind_ops memfd_ops;
 
 #endif

@@ -25,7 +25,28 @@ struct pstree_item {
 	unsigned int nr_threads;
 	int state;     /* TASK_STATE_* (from the core image at restore) */
 	void *priv;    /* per-pipeline data (dump or restore) */
+	/*
+	 * Restore: the task that forks this one (NULL: criu, for the root).
+	 * With clone_parent it is a sibling that clones it with CLONE_PARENT,
+	 * so that the task gets its parent and the forker's session.
+	 */
+	struct pstree_item *forker;
+	bool clone_parent;
+	/*
+	 * The thread group leader has exited (pthread_exit) while other threads
+	 * run on.  pstree.img and the restore list it first in threads[] as
+	 * always; at dump threads[] holds only the live threads, as compel sees
+	 * them, and /proc of the process is read through threads[0].
+	 */
+	bool leader_exited;
 };
+
+/* The pid whose /proc directory shows the live process. */
+static inline pid_t pstree_proc_pid(const struct pstree_item *it)
+{
+	return it->leader_exited && it->threads && it->threads[0] != it->pid ? it->threads[0]
+									      : it->pid;
+}
 
 struct pstree {
 	struct pstree_item *root;
@@ -45,5 +66,16 @@ struct pstree_item *pstree_find(const struct pstree *t, pid_t pid);
  */
 int write_pstree_image(int dfd, const struct pstree *t);
 int read_pstree_image(int dfd, struct pstree *t);
+
+/*
+ * Decide how restore forks the tree so that every task gets its session
+ * and can join its process group: a task whose session leader is a
+ * sibling is cloned by that leader with CLONE_PARENT; a session or group
+ * whose leader is gone gets a helper task (TASK_STATE_HELPER) with the
+ * leader's pid, appended to @t, which lives only until every task has
+ * joined its group.  @own_pgid is the group criu runs in, which exists
+ * without a leader in the tree.  Returns -1 for a layout it can't build.
+ */
+int pstree_plan_restore(struct pstree *t, pid_t own_pgid);
 
 #endif

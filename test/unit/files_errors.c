@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The files subsystem refuses what it can't do, clearly: fds of kinds not
- * supported fail the dump naming the task, the fd and the kind; an unlinked
+ * supported (a TCP socket, fanotify, memfd) fail the dump naming the task,
+ * the fd and the kind; held file locks and stale epoll watches too; an unlinked
  * file over the ghost limit fails the dump; a file that changed size, a
  * file that vanished and a device that changed fail the restore naming the
  * path; corrupt or inconsistent images fail before anything is restored.
@@ -14,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
+#include <sys/epoll.h>
+#include <sys/file.h>
+#include <sys/fanotify.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -163,20 +166,99 @@ static void test_tcp_socket(void)
 	close(dfd);
 }
 
-static void test_inotify(void)
+static void test_fanotify(void)
 {
-	int fd = inotify_init1(0), dfd;
+	int fd = fanotify_init(FAN_CLASS_NOTIF, O_RDONLY), dfd;
 	char want[256];
 	pid_t pid;
 
-	must(fd >= 0, "inotify");
+	must(fd >= 0, "fanotify");
 	pid = stopped_child_with(fd, 7);
-	dfd = new_img_dir("inotify");
+	dfd = new_img_dir("fanotify");
 	log_reset();
-	CHECK(dump_one(pid, dfd, 1 << 20) < 0, "dump of an inotify fd fails");
+	CHECK(dump_one(pid, dfd, 1 << 20) < 0, "dump of a fanotify fd fails");
+	snprintf(
+		want, sizeof(want),
+		"Can't dump fd 7 of task %d: anon_inode:[fanotify] (fanotify is not supported yet)",
+		pid);
+	CHECK(log_has(want), "message: %s", want);
+	reap(pid);
+	close(dfd);
+}
+
+/* A watch on a file the task reaches by another number only. */
+static void test_epoll_stale_watch(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int p[2], dfd;
+	char want[256];
+	pid_t pid;
+
+	pid = fork();
+	must(pid >= 0, "fork");
+	if (!pid) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		syscall(SYS_close_range, 3, ~0U, 0);
+		if (pipe(p) || p[0] != 3 || epoll_create1(0) != 5 ||
+		    epoll_ctl(5, EPOLL_CTL_ADD, 3, &ev) || dup2(3, 6) != 6)
+			_exit(1);
+		close(3); /* the watch stays: the file lives on as fd 6 */
+		raise(SIGSTOP);
+		for (;;)
+			pause();
+	}
+	waitpid(pid, NULL, WUNTRACED);
+	dfd = new_img_dir("epoll");
+	log_reset();
+	CHECK(dump_one(pid, dfd, 1 << 20) < 0, "dump of a stale epoll watch fails");
 	snprintf(want, sizeof(want),
-		 "Can't dump fd 7 of task %d: anon_inode:inotify (inotify is not supported yet)",
+		 "Can't dump fd 5 of task %d: epoll watches fd 3, which the task closed or reused",
 		 pid);
+	CHECK(log_has(want), "message: %s", want);
+	reap(pid);
+	close(dfd);
+}
+
+static void test_nsfs(void)
+{
+	int fd = open("/proc/self/ns/net", O_RDONLY), dfd;
+	char want[256], link[64] = {};
+	pid_t pid;
+
+	must(fd >= 0 && readlink("/proc/self/ns/net", link, sizeof(link) - 1) > 0, "ns file");
+	pid = stopped_child_with(fd, 9);
+	dfd = new_img_dir("nsfs");
+	log_reset();
+	CHECK(dump_one(pid, dfd, 1 << 20) < 0, "dump of a namespace file fails");
+	snprintf(want, sizeof(want),
+		 "Can't dump fd 9 of task %d: %s (namespace files are not supported yet)", pid,
+		 link);
+	CHECK(log_has(want), "message: %s", want);
+	reap(pid);
+	close(dfd);
+}
+
+static void test_file_lock(void)
+{
+	char path[256], want[512];
+	int fd, dfd;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/locked", dir);
+	fd = open(path, O_RDWR | O_CREAT, 0600);
+	must(fd >= 0 && !flock(fd, LOCK_EX), "flock");
+	pid = stopped_child_with(fd, 3);
+	dfd = new_img_dir("lock");
+	log_reset();
+	CHECK(dump_one(pid, dfd, 1 << 20) < 0, "dump of a locked file fails");
+	snprintf(
+		want, sizeof(want),
+		"Can't dump fd 3 of task %d: %s holds a file lock (use --file-locks to dump locks)",
+		pid, path);
 	CHECK(log_has(want), "message: %s", want);
 	reap(pid);
 	close(dfd);
@@ -346,13 +428,21 @@ int main(void)
 {
 	char cmd[512];
 
+	/* pidfd_getfd() and kcmp() on other tasks need root (CAP_SYS_PTRACE). */
+	if (geteuid() || syscall(SYS_pidfd_getfd, -1, 0, 0) != -1 || errno == ENOSYS) {
+		printf("skipped: needs root and pidfd_getfd (Linux 5.6)\n");
+		return 77;
+	}
 	must(mkdtemp(dir) != NULL, "mkdtemp");
 	snprintf(log_path, sizeof(log_path), "%s/log", dir);
 	must(!log_init(log_path), "log_init");
 	fprintf(stderr, "(errors below are expected: each case checks its message)\n");
 
 	test_tcp_socket();
-	test_inotify();
+	test_fanotify();
+	test_epoll_stale_watch();
+	test_nsfs();
+	test_file_lock();
 	test_ghost_limit();
 	test_changed_file();
 	test_device_changed();

@@ -16,6 +16,14 @@ int compel_thread_set_state(struct compel_task *task, unsigned int idx,
 			    const struct compel_regs *regs, uint64_t sigmask);
 
 /*
+ * compel_unfreeze(), except that the task ends in a group stop by @sig
+ * (SIGSTOP, SIGTSTP, SIGTTIN or SIGTTOU), entered before any of the
+ * program's code runs: for restored tasks that were stopped.  On error
+ * the task is released anyway, maybe running.
+ */
+int compel_unfreeze_stopped(struct compel_task *task, int sig);
+
+/*
  * Free @task without touching the process: for tasks criu has killed
  * while they were frozen, which have nothing left to restore.
  */

@@ -5,11 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "compel-priv/arch.h"
 #include "compel-priv/log.h"
 #include "compel-priv/proc.h"
+#include "compel-priv/remote.h"
 #include "compel-priv/task.h"
 
 /* Signal deliveries we pass through before giving up on a thread that won't stop. */
@@ -234,7 +237,40 @@ struct compel_task *compel_freeze(pid_t pid, unsigned int flags)
 	return task;
 }
 
-int compel_unfreeze(struct compel_task *task)
+/*
+ * Make thread 0 take @sig and enter the group stop while compel still
+ * holds it: a stop signal merely queued before the detach could be
+ * dequeued by whatever resumes the thread first; a group stop that is in
+ * effect is re-applied by the kernel to every thread on detach.  Signals
+ * dequeued before it are delivered as they would be after a SIGCONT.
+ */
+static int enter_group_stop(struct compel_task *task, int sig)
+{
+	pid_t tid = task->threads[0].tid;
+	int status, i, event;
+
+	/* To the thread, not the process: no other thread may take it. */
+	if (syscall(SYS_tgkill, task->pid, tid, sig) || ptrace(PTRACE_CONT, tid, NULL, NULL)) {
+		pr_perror("can't send signal %d to %d", sig, tid);
+		return -1;
+	}
+	for (i = 0; i < MAX_FREEZE_SIGNALS; i++) {
+		if (task_wait_stop(tid, &status, REMOTE_TIMEOUT_MS) || !WIFSTOPPED(status)) {
+			pr_err("thread %d did not stop with signal %d\n", tid, sig);
+			return -1;
+		}
+		event = status >> 16;
+		if (event == PTRACE_EVENT_STOP && WSTOPSIG(status) == sig)
+			return 0;
+		if (ptrace(PTRACE_CONT, tid, NULL, event ? 0 : WSTOPSIG(status)))
+			return -1;
+	}
+	pr_err("thread %d keeps getting signals and never stops\n", tid);
+	return -1;
+}
+
+/* Put back every thread's state, optionally stop the task, detach, free. */
+static int release(struct compel_task *task, int stop_sig)
 {
 	unsigned int i;
 	int ret = 0;
@@ -246,6 +282,12 @@ int compel_unfreeze(struct compel_task *task)
 
 		if (th->dirty && task_restore_thread(task, th))
 			ret = -1;
+	}
+	if (stop_sig && task->nr_threads && enter_group_stop(task, stop_sig))
+		ret = -1;
+	for (i = 0; i < task->nr_threads; i++) {
+		struct compel_thread *th = &task->threads[i];
+
 		if (ptrace(PTRACE_DETACH, th->tid, NULL, NULL)) {
 			pr_perror("can't detach from %d", th->tid);
 			ret = -1;
@@ -255,4 +297,19 @@ int compel_unfreeze(struct compel_task *task)
 	free(task->threads);
 	free(task);
 	return ret;
+}
+
+int compel_unfreeze(struct compel_task *task)
+{
+	return release(task, 0);
+}
+
+int compel_unfreeze_stopped(struct compel_task *task, int sig)
+{
+	if (sig != SIGSTOP && sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU) {
+		pr_err("signal %d is not a stop signal\n", sig);
+		release(task, 0);
+		return -1;
+	}
+	return release(task, sig);
 }

@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A unix stream socket connected to a peer outside the checkpointed tree:
- * the peer is a process that listens on a path and was orphaned on
- * purpose (its parent, the test's child, exited), so it belongs to the
- * runner, not to the test.  Without --ext-unix-sk the dump must refuse
- * (crfail) and leave the test running with the connection intact: after
- * the failed dump the connection must still carry data both ways, with
- * the data queued before the dump delivered first.
+ * A datagram unix socket connected to a socket held by a process outside
+ * the dumped tree (a grandchild that was reparented away).  Without
+ * --ext-unix-sk the dump must fail and leave the test running (crfail);
+ * unix_ext_peer_ok dumps with --ext-unix-sk: after restore the socket must
+ * be connected to the outside peer again, by its name, and the peer must
+ * answer to the test's own bound socket.
  */
-#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -16,109 +14,89 @@
 
 #include "zdtmtst.h"
 
-#define EXT "ext.sock"
-#define QUEUED "queued before the dump"
-
-static socklen_t addr(struct sockaddr_un *sa)
+static socklen_t addr(struct sockaddr_un *sa, const char *what)
 {
+	int n;
+
 	memset(sa, 0, sizeof(*sa));
 	sa->sun_family = AF_UNIX;
-	strcpy(sa->sun_path, EXT);
-	return offsetof(struct sockaddr_un, sun_path) + sizeof(EXT);
+	n = snprintf(sa->sun_path + 1, sizeof(sa->sun_path) - 1, "zdtm-ext-%d-%s", getpid(), what);
+	return offsetof(struct sockaddr_un, sun_path) + n + 1;
 }
 
-/* The outside process: echo every message back, until EOF. */
-static void __attribute__((noreturn)) outsider(int lsk, int wfd)
+/* The outside peer: answers "pong" to the test's name, ends on "quit". */
+static void peer(int sk, struct sockaddr_un *me, socklen_t mlen)
 {
-	char buf[256];
+	char buf[16];
 	ssize_t n;
-	int sk;
 
-	if (write(wfd, "l", 1) != 1)
-		_exit(2);
-	close(wfd);
-	sk = accept(lsk, NULL, NULL);
-	if (sk < 0)
-		_exit(2);
-	close(lsk);
-	if (send(sk, QUEUED, strlen(QUEUED), 0) != (ssize_t)strlen(QUEUED))
-		_exit(2);
-	while ((n = recv(sk, buf, sizeof(buf), 0)) > 0)
-		if (send(sk, buf, n, 0) != n)
-			break;
-	_exit(0);
+	for (;;) {
+		n = recv(sk, buf, sizeof(buf), 0);
+		if (n < 0 || (n == 4 && !memcmp(buf, "quit", 4)))
+			_exit(0);
+		sendto(sk, "pong", 4, 0, (struct sockaddr *)me, mlen);
+	}
 }
 
 int main(int argc, char **argv)
 {
-	struct timeval tv = { .tv_sec = 60 };
-	struct sockaddr_un sa;
-	socklen_t len = addr(&sa);
-	int lsk, sk, p[2], status, ret = 0;
-	char buf[64];
+	struct sockaddr_un pa, ma, sa;
+	socklen_t pl, ml, sl = sizeof(sa);
+	struct timeval tv = { .tv_sec = 30 };
+	int psk, sk, me, status, ret = 0;
+	char buf[16];
 	pid_t pid;
 
 	test_init(argc, argv);
-	lsk = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (lsk < 0 || bind(lsk, (struct sockaddr *)&sa, len) || listen(lsk, 1) || pipe(p)) {
-		pr_perror("listener");
+	pl = addr(&pa, "peer");
+	ml = addr(&ma, "me");
+	psk = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (psk < 0 || bind(psk, (struct sockaddr *)&pa, pl)) {
+		pr_perror("peer socket");
 		return 1;
 	}
-	pid = test_fork();
+	pid = fork();
 	if (pid < 0) {
 		pr_perror("fork");
 		return 1;
 	}
 	if (pid == 0) {
-		/* the grandchild leaves the tree when we exit */
-		pid_t gc = fork();
-
-		if (gc < 0)
-			_exit(2);
-		close(p[0]);
-		if (gc == 0)
-			outsider(lsk, p[1]);
+		/*
+		 * The grandchild leaves the tree when its parent exits, and the
+		 * test's session: a session id keeps the test's pid in use.
+		 */
+		if (fork() == 0) {
+			setsid();
+			peer(psk, &ma, ml);
+		}
 		_exit(0);
 	}
-	close(p[1]);
-	if (waitpid(pid, &status, 0) != pid || status || read(p[0], buf, 1) != 1) {
-		pr_err("the outside process did not start");
+	close(psk);
+	if (waitpid(pid, &status, 0) != pid) {
+		pr_perror("waitpid");
 		return 1;
 	}
-	close(p[0]);
-	close(lsk);
-	sk = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (sk < 0 || connect(sk, (struct sockaddr *)&sa, len) ||
-	    setsockopt(sk, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
-		pr_perror("connect");
-		return 1;
-	}
-	/* let the outsider's data arrive */
-	if (recv(sk, buf, 1, MSG_PEEK) != 1) {
-		pr_perror("recv");
+	sk = socket(AF_UNIX, SOCK_DGRAM, 0);
+	me = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (sk < 0 || me < 0 || connect(sk, (struct sockaddr *)&pa, pl) ||
+	    bind(me, (struct sockaddr *)&ma, ml) ||
+	    setsockopt(me, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
+		pr_perror("set-up");
 		return 1;
 	}
 
 	test_daemon();
 	test_waitsig();
 
-	if (recv(sk, buf, strlen(QUEUED), MSG_WAITALL) != (ssize_t)strlen(QUEUED) ||
-	    memcmp(buf, QUEUED, strlen(QUEUED))) {
-		fail("the data queued before the dump is lost");
+	if (getpeername(sk, (struct sockaddr *)&sa, &sl) || sl != pl || memcmp(&sa, &pa, pl)) {
+		fail("the socket is not connected to the outside peer");
+		ret = 1;
+	} else if (send(sk, "ping", 4, 0) != 4 || recv(me, buf, sizeof(buf), 0) != 4 ||
+		   memcmp(buf, "pong", 4)) {
+		fail("no answer from the outside peer");
 		ret = 1;
 	}
-	if (send(sk, "ping", 4, 0) != 4 || recv(sk, buf, 4, MSG_WAITALL) != 4 ||
-	    memcmp(buf, "ping", 4)) {
-		fail("no echo from the outside peer");
-		ret = 1;
-	}
-	/* let the outsider go and wait until it has closed its end */
-	shutdown(sk, SHUT_WR);
-	if (recv(sk, buf, sizeof(buf), 0) != 0) {
-		fail("the outside peer did not close the connection");
-		ret = 1;
-	}
-	close(sk);
+	send(sk, "quit", 4, MSG_DONTWAIT);
 	if (!ret)
 		pass();
 	return 0;
