@@ -281,15 +281,21 @@ static void __attribute__((noreturn)) task_fail(struct restore_ctx *ctx, struct 
 
 static pid_t fork_task(struct restore_ctx *ctx, struct pstree_item *it, unsigned long flags);
 
-/* Count in on @word and wait until it reaches @total (or a task failed). */
-static void barrier(struct restore_ctx *ctx, uint32_t *word, uint32_t total)
+/* Wait until @word reaches @total, or a task failed. */
+static void wait_count(struct restore_ctx *ctx, uint32_t *word, uint32_t total)
 {
 	uint32_t n;
 
-	__atomic_add_fetch(word, 1, __ATOMIC_SEQ_CST);
-	futex(word, FUTEX_WAKE, INT32_MAX, NULL);
 	while ((n = __atomic_load_n(word, __ATOMIC_SEQ_CST)) < total && !ctx->sync->error)
 		futex(word, FUTEX_WAIT, n, &(struct timespec){ 1, 0 });
+}
+
+/* Count in on @word and wait for everybody else. */
+static void barrier(struct restore_ctx *ctx, uint32_t *word, uint32_t total)
+{
+	__atomic_add_fetch(word, 1, __ATOMIC_SEQ_CST);
+	futex(word, FUTEX_WAKE, INT32_MAX, NULL);
+	wait_count(ctx, word, total);
 }
 
 static unsigned int nr_helpers(const struct pstree *t)
@@ -314,15 +320,11 @@ static void wait_all_joined(struct restore_ctx *ctx, bool count_in)
 {
 	uint32_t total = 2 * ctx->tree.nr_items - nr_helpers(&ctx->tree);
 
-	if (count_in) {
+	/* Helpers have no group to join: they only wait for the others. */
+	if (count_in)
 		barrier(ctx, &ctx->sync->nr_forked, total);
-		return;
-	}
-	while (__atomic_load_n(&ctx->sync->nr_forked, __ATOMIC_SEQ_CST) < total &&
-	       !ctx->sync->error)
-		futex(&ctx->sync->nr_forked, FUTEX_WAIT,
-		      __atomic_load_n(&ctx->sync->nr_forked, __ATOMIC_SEQ_CST),
-		      &(struct timespec){ 1, 0 });
+	else
+		wait_count(ctx, &ctx->sync->nr_forked, total);
 }
 
 /* A zombie: exits the way it did, once the others joined its group. */
@@ -404,7 +406,7 @@ static void __attribute__((noreturn)) helper_main(struct restore_ctx *ctx)
 static int reap_helpers(struct pstree_item *it)
 {
 	struct pstree_item *c;
-	int status;
+	int status = -1;
 
 	list_for_each_entry(c, &it->children, sibling) {
 		if (c->state != TASK_STATE_HELPER)
@@ -605,6 +607,7 @@ static int stage_wait(void *arg)
 	time_t deadline = time(NULL) + READY_TIMEOUT_S;
 	uint32_t n;
 
+	clock_gettime(CLOCK_MONOTONIC, &ctx->times.forked);
 	while ((n = __atomic_load_n(&sync->nr_ready, __ATOMIC_SEQ_CST)) < sync->nr_tasks) {
 		if (sync->error)
 			break;
@@ -661,9 +664,14 @@ int cr_restore(const struct cr_options *o)
 		pr_perror("Can't open images directory %s", o->imgs_dir);
 		return 1;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &ctx.times.start);
 	if (run_stages(restore_stages, ARRAY_SIZE(restore_stages), &ctx))
 		goto out;
+	clock_gettime(CLOCK_MONOTONIC, &ctx.times.end);
 	pr_info("Restore finished: root task %d\n", ctx.root_pid);
+	/* The tree runs already: a stats failure is only worth a warning. */
+	if (write_restore_stats(ctx.dfd, &ctx.times, ctx.sync->pages_restored, o->display_stats))
+		pr_warn("Can't write stats-restore.img\n");
 	if (rpc_ctx_of(o))
 		rpc_ctx_of(o)->restored_pid = ctx.root_pid;
 	if (o->pidfile && write_pidfile(o->pidfile, ctx.root_pid))

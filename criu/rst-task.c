@@ -301,6 +301,7 @@ static int fill_pages(struct restore_ctx *ctx, struct task_layout *l, pid_t pid)
 			ret = -1;
 			break;
 		}
+		__atomic_add_fetch(&ctx->sync->pages_restored, pe.nr_pages, __ATOMIC_RELAXED);
 	}
 	close_page_read(&pr);
 	return ret;

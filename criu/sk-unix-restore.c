@@ -11,7 +11,7 @@
  *	a temporary one on the accepted socket's name) and the listener
  *	accepts it;
  *	connect() of datagram sockets and of sockets with an outside peer;
- *	queued messages sent again, from the peer or from the sender's name;
+ *	queued messages sent again (sk-unix-refill.c);
  *	shutdown(), removal of names that were unlinked, options and flags.
  */
 
@@ -25,31 +25,11 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sk-unix-rst.h"
 #include "sockets.h"
 
 #include "images/fdinfo.pb-c.h"
 #include "images/sk-unix.pb-c.h"
-
-struct usk {
-	UnixSkEntry *ue;
-	int fd;
-	int ghost; /* the other end standing in for a closed peer */
-	struct usk *peer;
-	struct usk *listener; /* accepted: the listener it comes from, */
-	bool tmp_listener; /* or a temporary one on its own name */
-	struct usk *client; /* accepted: the socket connecting to it */
-	bool connected;
-};
-
-struct usk_priv {
-	struct usk *v;
-	size_t nr;
-	struct sk_queue_set queues;
-	bool built, failed;
-	/* While building, in the task that creates the sockets: */
-	struct files_rst_ctx *ctx;
-	pid_t me;
-};
 
 #define USK_GROUP FILE_GROUP(FD_TYPES__UNIXSK, 1)
 
@@ -71,19 +51,7 @@ static struct usk_priv *rst_priv(struct files_rst_ctx *ctx)
 	return *slot;
 }
 
-static bool is_extern(const struct usk *s)
-{
-	return s->ue->uflags & USK_EXTERN;
-}
-
-static void to_name(const struct usk *s, struct unix_name *n)
-{
-	n->name = s->ue->name.data;
-	n->len = s->ue->name.len;
-	n->dir = s->ue->name_dir;
-}
-
-static const char *sdesc(const struct usk *s, char *buf, size_t size)
+const char *usk_desc(const struct usk *s, char *buf, size_t size)
 {
 	char name[128];
 	struct unix_name n;
@@ -92,6 +60,15 @@ static const char *sdesc(const struct usk *s, char *buf, size_t size)
 	snprintf(buf, size, "unix socket %u (id %u, %s)", s->ue->ino, s->ue->id,
 		 unix_name_str(&n, name, sizeof(name)));
 	return buf;
+}
+
+bool usk_same_name(const UnixSkEntry *a, const uint8_t *name, size_t len, const char *dir)
+{
+	if (a->name.len != len || memcmp(a->name.data, name, len))
+		return false;
+	if (!len || !name[0] || name[0] == '/')
+		return true;
+	return (!a->name_dir && !dir) || (a->name_dir && dir && !strcmp(a->name_dir, dir));
 }
 
 int usk_collect(struct files_rst_ctx *ctx, struct file_desc *d)
@@ -142,15 +119,6 @@ static struct usk *find_ino(struct usk_priv *priv, uint32_t ino)
 	return NULL;
 }
 
-static bool same_name(const UnixSkEntry *a, const uint8_t *name, size_t len, const char *dir)
-{
-	if (a->name.len != len || memcmp(a->name.data, name, len))
-		return false;
-	if (!len || !name[0] || name[0] == '/')
-		return true;
-	return (!a->name_dir && !dir) || (a->name_dir && dir && !strcmp(a->name_dir, dir));
-}
-
 /* The listener a connected socket named @s's name was accepted from. */
 static struct usk *find_listener(struct usk_priv *priv, const struct usk *s)
 {
@@ -163,7 +131,7 @@ static struct usk *find_listener(struct usk_priv *priv, const struct usk *s)
 
 		if (l != s && !is_extern(l) && l->ue->state == TCP_LISTEN &&
 		    l->ue->type == s->ue->type &&
-		    same_name(l->ue, s->ue->name.data, s->ue->name.len, s->ue->name_dir))
+		    usk_same_name(l->ue, s->ue->name.data, s->ue->name.len, s->ue->name_dir))
 			return l;
 	}
 	return NULL;
@@ -181,12 +149,12 @@ static int link_peers(struct usk_priv *priv)
 			continue;
 		s->peer = find_ino(priv, s->ue->peer);
 		if (!s->peer) {
-			pr_err("%s: its peer %u is not in the images\n", sdesc(s, b, sizeof(b)),
+			pr_err("%s: its peer %u is not in the images\n", usk_desc(s, b, sizeof(b)),
 			       s->ue->peer);
 			return -1;
 		}
 		if (s->peer->ue->type != s->ue->type) {
-			pr_err("%s: its peer %u is of another type\n", sdesc(s, b, sizeof(b)),
+			pr_err("%s: its peer %u is of another type\n", usk_desc(s, b, sizeof(b)),
 			       s->ue->peer);
 			return -1;
 		}
@@ -213,7 +181,8 @@ static int make_pairs(struct usk_priv *priv)
 		if (p && !is_extern(p) && p->ue->peer == s->ue->ino && !s->ue->name.len &&
 		    !p->ue->name.len) {
 			if (socketpair(AF_UNIX, s->ue->type | SOCK_CLOEXEC, 0, sv)) {
-				pr_perror("Can't make a socketpair for %s", sdesc(s, b, sizeof(b)));
+				pr_perror("Can't make a socketpair for %s",
+					  usk_desc(s, b, sizeof(b)));
 				return -1;
 			}
 			s->fd = sv[0];
@@ -222,7 +191,8 @@ static int make_pairs(struct usk_priv *priv)
 		} else if (!p && connection(s)) {
 			/* The peer was closed: a stand-in end, closed once data is back. */
 			if (socketpair(AF_UNIX, s->ue->type | SOCK_CLOEXEC, 0, sv)) {
-				pr_perror("Can't make a socketpair for %s", sdesc(s, b, sizeof(b)));
+				pr_perror("Can't make a socketpair for %s",
+					  usk_desc(s, b, sizeof(b)));
 				return -1;
 			}
 			s->fd = sv[0];
@@ -258,11 +228,6 @@ static void plan_accepts(struct usk_priv *priv)
 	}
 }
 
-static bool accepted(const struct usk *s)
-{
-	return s->listener || s->tmp_listener;
-}
-
 static int create_and_bind(struct usk_priv *priv)
 {
 	char b[160];
@@ -277,7 +242,7 @@ static int create_and_bind(struct usk_priv *priv)
 		if (s->fd < 0) {
 			s->fd = socket(AF_UNIX, s->ue->type | SOCK_CLOEXEC, 0);
 			if (s->fd < 0) {
-				pr_perror("Can't make %s", sdesc(s, b, sizeof(b)));
+				pr_perror("Can't make %s", usk_desc(s, b, sizeof(b)));
 				return -1;
 			}
 		}
@@ -296,7 +261,7 @@ static int create_and_bind(struct usk_priv *priv)
 
 		if (!is_extern(s) && s->ue->state == TCP_LISTEN &&
 		    listen(s->fd, s->ue->backlog ? (int)s->ue->backlog : 1)) {
-			pr_perror("Can't listen on %s", sdesc(s, b, sizeof(b)));
+			pr_perror("Can't listen on %s", usk_desc(s, b, sizeof(b)));
 			return -1;
 		}
 	}
@@ -313,7 +278,7 @@ static int accept_one(struct usk *s)
 	if (s->tmp_listener) {
 		tmp = socket(AF_UNIX, s->ue->type | SOCK_CLOEXEC, 0);
 		if (tmp < 0 || unix_name_bind(tmp, &n) || listen(tmp, 1)) {
-			pr_perror("Can't make a listener to accept %s", sdesc(s, b, sizeof(b)));
+			pr_perror("Can't make a listener to accept %s", usk_desc(s, b, sizeof(b)));
 			goto out;
 		}
 		lfd = tmp;
@@ -324,7 +289,7 @@ static int accept_one(struct usk *s)
 		goto out;
 	s->fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	if (s->fd < 0) {
-		pr_perror("Can't accept %s", sdesc(s, b, sizeof(b)));
+		pr_perror("Can't accept %s", usk_desc(s, b, sizeof(b)));
 		goto out;
 	}
 	s->connected = s->client->connected = true;
@@ -358,7 +323,7 @@ static int connect_all(struct usk_priv *priv)
 			continue;
 		if (!p->ue->name.len) {
 			pr_err("Can't restore %s: its peer %u has no name to connect to%s\n",
-			       sdesc(s, b, sizeof(b)), p->ue->ino,
+			       usk_desc(s, b, sizeof(b)), p->ue->ino,
 			       is_extern(p) ? " (an outside peer)" : "");
 			return -1;
 		}
@@ -368,227 +333,6 @@ static int connect_all(struct usk_priv *priv)
 		s->connected = true;
 	}
 	return 0;
-}
-
-static struct usk *find_named(struct usk_priv *priv, const SkPacketEntry *pe)
-{
-	size_t i;
-
-	for (i = 0; i < priv->nr; i++) {
-		struct usk *s = &priv->v[i];
-
-		if (!is_extern(s) && !accepted(s) && s->ue->type == SOCK_DGRAM && s->ue->name.len &&
-		    same_name(s->ue, pe->addr.data, pe->addr.len, s->ue->name_dir))
-			return s;
-	}
-	return NULL;
-}
-
-/* A file in flight: its description, opened here if no other task does. */
-static int inflight_fd(struct usk_priv *priv, uint32_t id, const struct usk *on)
-{
-	struct file_desc *d = files_rst_find(priv->ctx, id);
-	pid_t owner;
-	char b[160];
-	size_t i;
-	int fd, base;
-
-	if (!d) {
-		pr_err("%s: a queued message carries file id %u, not in files.img\n",
-		       sdesc(on, b, sizeof(b)), id);
-		return -1;
-	}
-	if (d->ops->file_type == FD_TYPES__UNIXSK) {
-		for (i = 0; i < priv->nr; i++)
-			if (priv->v[i].ue->id == id && priv->v[i].fd >= 0)
-				return priv->v[i].fd;
-		pr_err("%s: unix socket id %u in flight was not restored\n",
-		       sdesc(on, b, sizeof(b)), id);
-		return -1;
-	}
-	if (d->fd >= 0)
-		return d->fd;
-	owner = d->owner ? d->owner : files_rst_group_owner(priv->ctx, d->group);
-	if (owner && owner != priv->me) {
-		pr_err("%s: file id %u in flight is created by task %d, the unix sockets by task %d (not supported yet)\n",
-		       sdesc(on, b, sizeof(b)), id, owner, priv->me);
-		return -1;
-	}
-	fd = d->ops->open(priv->ctx, d);
-	if (fd < 0) {
-		pr_err("%s: can't open file id %u in flight\n", sdesc(on, b, sizeof(b)), id);
-		return -1;
-	}
-	base = files_rst_max_fd(priv->ctx) + 1;
-	fd = files_service_fd(fd, base < 3 ? 3 : base);
-	if (fd < 0)
-		return -1;
-	/* files-restore uses it (and closes it) as if it had opened it. */
-	d->fd = fd;
-	return fd;
-}
-
-#define SCM_MAX_FD 253
-
-struct out_msg {
-	struct msghdr mh;
-	struct iovec iov;
-	char cbuf[CMSG_SPACE(sizeof(int) * SCM_MAX_FD)];
-};
-
-/* @pk as a message for sendmsg(), with its descriptors in flight. */
-static int make_msg(struct usk_priv *priv, const struct usk *s, const struct sk_packet *pk,
-		    struct out_msg *m)
-{
-	struct cmsghdr *ch;
-	size_t i, j, n = 0;
-	int *fds;
-	char b[160];
-
-	memset(m, 0, sizeof(*m));
-	m->iov.iov_base = pk->data;
-	m->iov.iov_len = pk->pe->length;
-	m->mh.msg_iov = &m->iov;
-	m->mh.msg_iovlen = 1;
-	for (i = 0; i < pk->pe->n_scm; i++) {
-		if (pk->pe->scm[i]->type != SCM_RIGHTS) {
-			pr_err("%s: a queued message carries control data of type %u\n",
-			       sdesc(s, b, sizeof(b)), pk->pe->scm[i]->type);
-			return -1;
-		}
-		n += pk->pe->scm[i]->n_rights;
-	}
-	if (!n)
-		return 0;
-	if (n > SCM_MAX_FD) {
-		pr_err("%s: a queued message carries %zu descriptors\n", sdesc(s, b, sizeof(b)), n);
-		return -1;
-	}
-	m->mh.msg_control = m->cbuf;
-	m->mh.msg_controllen = CMSG_SPACE(sizeof(int) * n);
-	ch = CMSG_FIRSTHDR(&m->mh);
-	ch->cmsg_level = SOL_SOCKET;
-	ch->cmsg_type = SCM_RIGHTS;
-	ch->cmsg_len = CMSG_LEN(sizeof(int) * n);
-	fds = (int *)CMSG_DATA(ch);
-	n = 0;
-	for (i = 0; i < pk->pe->n_scm; i++)
-		for (j = 0; j < pk->pe->scm[i]->n_rights; j++) {
-			fds[n] = inflight_fd(priv, pk->pe->scm[i]->rights[j], s);
-			if (fds[n++] < 0)
-				return -1;
-		}
-	return 0;
-}
-
-static int send_msg(int fd, struct out_msg *m, const struct usk *s)
-{
-	char b[160];
-
-	if (sendmsg(fd, &m->mh, MSG_DONTWAIT) != (ssize_t)m->iov.iov_len) {
-		pr_perror("Can't queue a %zu-byte message to %s", m->iov.iov_len,
-			  sdesc(s, b, sizeof(b)));
-		return -1;
-	}
-	return 0;
-}
-
-/* A datagram queued to @s from whoever sent it. */
-static int queue_dgram(struct usk_priv *priv, struct usk *s, const struct sk_packet *pk,
-		       struct out_msg *m)
-{
-	const SkPacketEntry *pe = pk->pe;
-	struct unix_name to, from;
-	struct usk *snd = s->peer;
-	int fd, tmp = -1, ret = -1;
-	char b[160];
-
-	to_name(s, &to);
-	if (snd) {
-		/* A connected socket only takes messages from its peer. */
-		if (is_extern(snd)) {
-			pr_err("Can't restore the queue of %s: it was sent from outside\n",
-			       sdesc(s, b, sizeof(b)));
-			return -1;
-		}
-		fd = snd->fd;
-	} else if (pe->has_addr && pe->addr.len && (snd = find_named(priv, pe))) {
-		fd = snd->fd;
-	} else {
-		tmp = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		if (tmp < 0) {
-			pr_perror("Can't make a socket to refill %s", sdesc(s, b, sizeof(b)));
-			return -1;
-		}
-		from.name = pe->addr.data;
-		from.len = pe->has_addr ? pe->addr.len : 0;
-		from.dir = s->ue->name_dir;
-		if (from.len && unix_name_bind(tmp, &from))
-			goto out;
-		fd = tmp;
-	}
-	if (snd && snd->peer == s) {
-		if (send_msg(fd, m, s))
-			goto out;
-	} else if (!to.len) {
-		pr_err("Can't restore the queue of %s: it has no name to send to\n",
-		       sdesc(s, b, sizeof(b)));
-		goto out;
-	} else if (unix_name_sendmsg(fd, &m->mh, &to)) {
-		goto out;
-	}
-	ret = 0;
-out:
-	if (tmp >= 0) {
-		close(tmp);
-		if (from.len && unix_name_unlink(&from))
-			ret = -1;
-	}
-	return ret;
-}
-
-static int refill(struct usk_priv *priv)
-{
-	struct out_msg *m = malloc(sizeof(*m));
-	int fd, ret = -1;
-	char b[160];
-	size_t i, j;
-
-	if (!m) {
-		pr_err("files: out of memory\n");
-		return -1;
-	}
-	for (i = 0; i < priv->nr; i++) {
-		struct usk *s = &priv->v[i];
-		const struct sk_queue *q = sk_queue_find(&priv->queues, s->ue->id);
-
-		if (!q || is_extern(s))
-			continue;
-		for (j = 0; j < q->nr; j++) {
-			const struct sk_packet *pk = &q->v[j];
-
-			if (make_msg(priv, s, pk, m))
-				goto out;
-			if (s->ue->type == SOCK_DGRAM) {
-				if (queue_dgram(priv, s, pk, m))
-					goto out;
-				continue;
-			}
-			fd = s->ghost >= 0 ? s->ghost : s->peer ? s->peer->fd : -1;
-			if (fd < 0 || (s->peer && is_extern(s->peer))) {
-				pr_err("Can't restore the queue of %s: no peer to send it\n",
-				       sdesc(s, b, sizeof(b)));
-				goto out;
-			}
-			if (send_msg(fd, m, s))
-				goto out;
-		}
-		pr_debug("%s: %zu messages queued again\n", sdesc(s, b, sizeof(b)), q->nr);
-	}
-	ret = 0;
-out:
-	free(m);
-	return ret;
 }
 
 static int finish_one(struct usk *s)
@@ -607,7 +351,7 @@ static int finish_one(struct usk *s)
 			how = SHUT_WR;
 		/* A closed peer already shut this end down entirely. */
 		if (shutdown(s->fd, how) && errno != ENOTCONN) {
-			pr_perror("Can't shut down %s", sdesc(s, b, sizeof(b)));
+			pr_perror("Can't shut down %s", usk_desc(s, b, sizeof(b)));
 			return -1;
 		}
 	}
@@ -615,7 +359,7 @@ static int finish_one(struct usk *s)
 	if (ue->deleted && ue->name.len && !accepted(s) && unix_name_unlink(&n))
 		return -1;
 	if (sk_opts_restore(s->fd, ue->opts)) {
-		pr_err("Can't restore the options of %s\n", sdesc(s, b, sizeof(b)));
+		pr_err("Can't restore the options of %s\n", usk_desc(s, b, sizeof(b)));
 		return -1;
 	}
 	if (files_restore_fown(s->fd, ue->fown))
@@ -624,7 +368,7 @@ static int finish_one(struct usk *s)
 	if (fl < 0 ||
 	    fcntl(s->fd, F_SETFL,
 		  (fl & ~(O_NONBLOCK | O_ASYNC)) | (ue->flags & (O_NONBLOCK | O_ASYNC)))) {
-		pr_perror("Can't set flags 0%o on %s", ue->flags, sdesc(s, b, sizeof(b)));
+		pr_perror("Can't set flags 0%o on %s", ue->flags, usk_desc(s, b, sizeof(b)));
 		return -1;
 	}
 	return 0;
@@ -637,7 +381,7 @@ static int build_all(struct usk_priv *priv)
 	if (link_peers(priv) || make_pairs(priv))
 		return -1;
 	plan_accepts(priv);
-	if (create_and_bind(priv) || connect_all(priv) || refill(priv))
+	if (create_and_bind(priv) || connect_all(priv) || usk_refill(priv))
 		return -1;
 	for (i = 0; i < priv->nr; i++) {
 		if (priv->v[i].ghost >= 0)

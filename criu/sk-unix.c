@@ -185,6 +185,7 @@ static int dump_path(const struct fd_parms *p, const struct usk_diag *d, UnixSkE
 	char path[PATH_MAX + sizeof(d->name) + 2], name[sizeof(d->name) + 1] = {};
 	struct stat st;
 	ssize_t n;
+	int err;
 
 	memcpy(name, d->name, d->namelen);
 	if (name[0] != '/') {
@@ -202,13 +203,26 @@ static int dump_path(const struct fd_parms *p, const struct usk_diag *d, UnixSkE
 	} else {
 		snprintf(path, sizeof(path), "%s", name);
 	}
-	if (stat(path, &st) ? errno == ENOENT : !S_ISSOCK(st.st_mode)) {
+	err = stat(path, &st) ? errno : 0;
+	if (err && err != ENOENT) {
+		errno = err;
+		pr_perror("Can't dump %s: can't stat \"%s\", the name of unix socket %u", p->desc,
+			  path, d->ino);
+		return -1;
+	}
+	if (err == ENOENT && name[0] != '/') {
+		/* Unlinked, or bound before a chdir(): the directory is unknown. */
+		pr_err("Can't dump %s: unix socket %u is bound to relative name \"%s\", which is not in the task's working directory %s (unlinked, or bound in another directory)\n",
+		       p->desc, d->ino, name, dir);
+		return -1;
+	}
+	if (err == ENOENT || !S_ISSOCK(st.st_mode)) {
 		/* Unlinked (or replaced by a non-socket): bound, then removed again. */
 		ue->has_deleted = true;
 		ue->deleted = true;
 		return 0;
 	}
-	if (!S_ISSOCK(st.st_mode) || !d->has_vfs || st.st_ino != d->vfs_ino) {
+	if (!d->has_vfs || st.st_ino != d->vfs_ino) {
 		pr_err("Can't dump %s: unix socket %u is bound to \"%s\", which is now another file (renamed, or bound in another directory?)\n",
 		       p->desc, d->ino, path);
 		return -1;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "core.pb-c.h"
 #include "cr_options.h"
@@ -22,6 +23,10 @@ struct rst_item {
 struct files_rst_ctx;
 struct files_rst_transport;
 
+struct restore_times {
+	struct timespec start, forked, end;
+};
+
 struct restore_ctx {
 	const struct cr_options *opts;
 	int dfd;                   /* images directory */
@@ -33,6 +38,7 @@ struct restore_ctx {
 	struct files_rst_transport *tr;
 	pid_t root_pid;            /* once forked */
 	bool forked;
+	struct restore_times times;
 };
 
 static inline struct rst_item *rst_item(const struct pstree_item *it)
@@ -48,6 +54,10 @@ size_t task_area_need(const struct pstree_item *it, size_t blob_size);
 /* rst-task.c: runs in the forked task, never returns on success. */
 int restore_task_files(struct restore_ctx *ctx, struct pstree_item *it);
 int restore_one_task(struct restore_ctx *ctx, struct pstree_item *it);
+
+/* rst-stats.c: stats-restore.img and --display-stats. */
+int write_restore_stats(int dfd, const struct restore_times *t, uint64_t pages_restored,
+			bool display);
 
 /* rst-final.c: seize the parked tree, load registers, let it go. */
 int finalize_restore(struct restore_ctx *ctx);

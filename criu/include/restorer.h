@@ -121,6 +121,8 @@ struct rst_sync {
 	uint32_t nr_ready;   /* tasks parked and ready to be seized (futex word) */
 	int32_t error;       /* first failure: the task's pid, 0 if none */
 	uint32_t go;         /* futex word the parked threads sleep on, never woken */
+	uint32_t pad;
+	uint64_t pages_restored; /* summed by the tasks, for stats-restore */
 	char errmsg[256];
 };
 

@@ -16,7 +16,8 @@ when criu exits, so it reaps it (and every orphan) itself and a pid never
 stays taken by a zombie nobody waits for.
 
 Environment: BENCH_RUNS (default 3), BENCH_BIG=1 (add the 4 GiB workload),
-BENCH_ONLY=name,name (a subset).  Needs root.
+BENCH_ONLY=name,name (a subset), BENCH_SETTLE (seconds of rest before each
+timed step, default 3).  Needs root.
 """
 import argparse
 import ctypes
@@ -278,6 +279,7 @@ def one_run(args, name, argv, run, tmpfs, work):
     if out.wait_line(lambda line: line == "READY", 1, 300) is None:
         raise RunFailed("start", "workload not READY: %s" % " | ".join(out.lines()[-3:]))
     res["rss"] = rss_bytes(pid)
+    time.sleep(args.settle)
     # The same footing as the limits (see warm_up() in limits.c): the tmpfs
     # pages the dump is about to fill are not cold host memory.
     subprocess.run([os.path.join(args.bin_dir, "limits"), "warm", str(res["rss"])], check=True)
@@ -511,6 +513,10 @@ def main():
     ap.add_argument("--doc", help="write the table into this markdown file")
     ap.add_argument("--json", help="write every run's figures into this file")
     ap.add_argument("--timeout", type=int, default=600)
+    ap.add_argument("--settle", type=float, default=float(os.environ.get("BENCH_SETTLE", "3")),
+                    help="seconds of rest before each dump and each limits run, so that "
+                    "the kernel's deferred work on freed memory (free page reporting "
+                    "on a VM) is over before anything is timed")
     ap.add_argument("--keep", action="store_true", help="keep the work directory (logs)")
     ap.add_argument("--criu-opt", action="append", default=[],
                     help="extra criu option (repeatable), e.g. --criu-opt=-v4")
@@ -561,6 +567,7 @@ def main():
                     if r["kind"] in ("unsupported", "start"):
                         break
                     continue
+                time.sleep(args.settle)
                 lm = limits(args, r["img"], tmpfs)
                 lims.append(lm)
                 log("  %-12s run %d: dump %.3fs frozen %s restore %.3fs image %.1f MiB; "

@@ -18,8 +18,9 @@ int compel_thread_set_state(struct compel_task *task, unsigned int idx,
 /*
  * compel_unfreeze(), except that the task ends in a group stop by @sig
  * (SIGSTOP, SIGTSTP, SIGTTIN or SIGTTOU), entered before any of the
- * program's code runs: for restored tasks that were stopped.  On error
- * the task is released anyway, maybe running.
+ * program's code runs: for restored tasks that were stopped.  Returns once
+ * every thread shows as stopped (T).  On error the task is released
+ * anyway, maybe running.
  */
 int compel_unfreeze_stopped(struct compel_task *task, int sig);
 

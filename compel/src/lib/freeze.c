@@ -7,6 +7,7 @@
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "compel-priv/arch.h"
@@ -269,6 +270,32 @@ static int enter_group_stop(struct compel_task *task, int sig)
 	return -1;
 }
 
+/*
+ * On detach the kernel wakes each thread for a moment to put it into the
+ * group stop for good: wait for that, so that callers see the task stopped.
+ */
+static int wait_stopped(struct compel_task *task)
+{
+	struct timespec nap = { 0, 1000000 };
+	struct proc_status st;
+	unsigned int i;
+	int ms;
+
+	for (i = 0; i < task->nr_threads; i++) {
+		for (ms = 0; ms < REMOTE_TIMEOUT_MS; ms++) {
+			if (proc_read_status(task->pid, task->threads[i].tid, &st) ||
+			    st.state == 'T')
+				break;
+			nanosleep(&nap, NULL);
+		}
+		if (ms == REMOTE_TIMEOUT_MS) {
+			pr_err("thread %d did not stop\n", task->threads[i].tid);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Put back every thread's state, optionally stop the task, detach, free. */
 static int release(struct compel_task *task, int stop_sig)
 {
@@ -294,6 +321,8 @@ static int release(struct compel_task *task, int stop_sig)
 		}
 		arch_free_regs(&th->regs);
 	}
+	if (stop_sig && !ret && wait_stopped(task))
+		ret = -1;
 	free(task->threads);
 	free(task);
 	return ret;
