@@ -182,6 +182,14 @@ static int collect_scan(int fd, const struct vma_area *vma, struct page_set *ps)
 int collect_vma_pages(int pagemap_fd, const struct vma_area *vma, struct page_set *ps,
 		      enum pagemap_walk how)
 {
+	/*
+	 * The vDSO's pages go to the image too: if the kernel at restore has
+	 * another vDSO, the old one is rebuilt from them as a proxy.
+	 */
+	if (vma_area_is(vma, VMA_AREA_VDSO)) {
+		ps->barrier = vma->e.start;
+		return page_set_add(ps, vma->e.start, vma_area_len(vma) / PAGE_SIZE);
+	}
 	if (!vma_area_is_private(vma))
 		return 0;
 	ps->nr_scanned += vma_area_len(vma) / PAGE_SIZE;

@@ -159,3 +159,21 @@ void release_restore_area(struct restore_ctx *ctx)
 	ctx->area_start = 0;
 	ctx->sync = NULL;
 }
+
+unsigned long find_free_range(const MmEntry *mm, unsigned long avoid_start, unsigned long avoid_end,
+			      unsigned long size)
+{
+	struct ranges rs = { 0 };
+	unsigned long start = 0;
+	size_t i;
+
+	for (i = 0; i < mm->n_vmas; i++)
+		if (ranges_add(&rs, mm->vmas[i]->start, mm->vmas[i]->end))
+			goto out;
+	if (ranges_add(&rs, avoid_start, avoid_end))
+		goto out;
+	start = find_gap(&rs, size);
+out:
+	free(rs.r);
+	return start;
+}

@@ -29,6 +29,7 @@
 #include "cr-restore.h"
 #include "restorer-blob.h"
 #include "shmem.h"
+#include "vdso.h"
 #include "vma.h"
 
 #define THREAD_STACK_SIZE (64UL << 10)
@@ -108,6 +109,9 @@ struct task_layout {
 	struct area area;
 	int next_fd;
 	const TaskTimersEntry *timers; /* the task's, whose signals the timers requeue */
+	unsigned long old_vdso, old_vdso_end; /* the image's vDSO */
+	struct rst_vma *vdso_proxy;           /* set when it is rebuilt as a proxy */
+	unsigned long new_vdso;               /* this kernel's vDSO then */
 };
 
 /*
@@ -198,7 +202,58 @@ static int prepare_vma(struct restore_ctx *ctx, struct task_layout *l, const Vma
 }
 
 /* The [vvar...][vdso] block as dumped; the kernel maps a fresh one there. */
-static int prepare_vdso(const MmEntry *mm, struct task_restore_args *args)
+static bool vdso_same_layout(unsigned long vdso_len, unsigned long vvar, unsigned long vvar_end,
+			     unsigned long vdso)
+{
+	if (getenv("CRIU_FORCE_VDSO_PROXY"))
+		return false; /* tests: take the proxy path on this kernel */
+	return kdat.vdso.present && vdso_len == kdat.vdso.vdso_size &&
+	       (!vvar || (vvar_end - vvar == kdat.vdso.vvar_size &&
+			  (int64_t)(vvar - vdso) == kdat.vdso.vvar_off));
+}
+
+/*
+ * Another vDSO than the image's: the old one comes back from the image as
+ * plain memory whose entry points jump to this kernel's vDSO, mapped at a
+ * free place.  Pointers the program keeps into the old one go on working.
+ */
+static int prepare_vdso_proxy(struct restore_ctx *ctx, struct task_layout *l, const MmEntry *mm,
+			      struct rst_vma *v)
+{
+	unsigned long block = kdat.vdso.vvar_size + kdat.vdso.vdso_size;
+	void *m;
+
+	if (!kdat.vdso.present || !kdat.vdso.can_map_vdso) {
+		pr_err("The image's vDSO differs from this kernel's, which can't be mapped at "
+		       "will (no ARCH_MAP_VDSO_64)\n");
+		return -1;
+	}
+	v->start = l->old_vdso;
+	v->end = l->old_vdso_end;
+	v->prot = PROT_READ | PROT_EXEC;
+	v->flags = MAP_PRIVATE | MAP_ANONYMOUS;
+	v->fd = -1;
+	m = area_map(&l->area, v->end - v->start, PROT_READ | PROT_WRITE, 0);
+	if (!m)
+		return -1;
+	v->how = RST_VMA_PREMAPPED;
+	v->premap = (uint64_t)(uintptr_t)m;
+	l->vdso_proxy = v;
+	l->args->vdso_block_start = find_free_range(mm, ctx->area_start,
+						    ctx->area_start + ctx->area_size, block);
+	if (!l->args->vdso_block_start) {
+		pr_err("No room for this kernel's vDSO in the image's address space\n");
+		return -1;
+	}
+	l->new_vdso = l->args->vdso_block_start +
+		      (kdat.vdso.vvar_off < 0 ? (unsigned long)-kdat.vdso.vvar_off : 0);
+	pr_info("vDSO proxy at %lx, this kernel's vDSO at %lx\n", l->old_vdso, l->new_vdso);
+	return 1;
+}
+
+/* 0: nothing to add, 1: @v was filled with the proxy mapping, -1: error. */
+static int prepare_vdso(struct restore_ctx *ctx, struct task_layout *l, const MmEntry *mm,
+			struct rst_vma *v)
 {
 	unsigned long vdso = 0, vdso_len = 0, vvar = 0, vvar_end = 0;
 	size_t i;
@@ -217,17 +272,37 @@ static int prepare_vdso(const MmEntry *mm, struct task_restore_args *args)
 	}
 	if (!vdso)
 		return 0;
-	if (!kdat.vdso.present || vdso_len != kdat.vdso.vdso_size ||
-	    (vvar && (vvar_end - vvar != kdat.vdso.vvar_size ||
-		      (int64_t)(vvar - vdso) != kdat.vdso.vvar_off))) {
-		pr_err("The vDSO of the image (%lu bytes, vvar %lu at %ld) differs from this "
-		       "kernel's (%lu, %lu at %ld): not supported yet\n",
-		       vdso_len, vvar_end - vvar, (long)(vvar - vdso),
-		       (unsigned long)kdat.vdso.vdso_size, (unsigned long)kdat.vdso.vvar_size,
-		       (long)kdat.vdso.vvar_off);
+	l->old_vdso = vdso;
+	l->old_vdso_end = vdso + vdso_len;
+	if (!vdso_same_layout(vdso_len, vvar, vvar_end, vdso))
+		return prepare_vdso_proxy(ctx, l, mm, v);
+	l->args->vdso_block_start = vvar && vvar < vdso ? vvar : vdso;
+	return 0;
+}
+
+/* After the pages are in: every old entry point jumps to the new one. */
+static int patch_vdso_proxy(struct task_layout *l)
+{
+	void *img = (void *)(uintptr_t)l->vdso_proxy->premap;
+	uint64_t old_off[VDSO_SYM_NR];
+	int s;
+
+	if (vdso_parse_symbols(img, l->old_vdso_end - l->old_vdso, old_off)) {
+		pr_err("The image's vDSO at %lx is not a readable vDSO image\n", l->old_vdso);
 		return -1;
 	}
-	args->vdso_block_start = vvar && vvar < vdso ? vvar : vdso;
+	for (s = 0; s < VDSO_SYM_NR; s++) {
+		if (!old_off[s])
+			continue;
+		if (!kdat.vdso.sym_off[s]) {
+			pr_err("This kernel's vDSO lacks %s, which the image's has\n",
+			       vdso_sym_names[s]);
+			return -1;
+		}
+		if (old_off[s] + 14 > l->old_vdso_end - l->old_vdso)
+			return -1;
+		arch_vdso_jump((char *)img + old_off[s], l->new_vdso + kdat.vdso.sym_off[s]);
+	}
 	return 0;
 }
 
@@ -260,7 +335,14 @@ static int prepare_vmas(struct restore_ctx *ctx, struct task_layout *l, const Mm
 	/* Our objects stay open here until every other user has its own. */
 	if (shmem_rst_end(ctx, st))
 		return -1;
-	return prepare_vdso(mm, args);
+	switch (prepare_vdso(ctx, l, mm, &l->vmas[args->nr_vmas])) {
+	case 1:
+		args->nr_vmas++;
+		return 0;
+	case 0:
+		return 0;
+	}
+	return -1;
 }
 
 static struct rst_vma *vma_of(struct task_layout *l, unsigned long addr, unsigned long end)
@@ -283,7 +365,17 @@ static int fill_pages(struct restore_ctx *ctx, struct task_layout *l, pid_t pid)
 		return -1;
 	while ((ret = page_read_next(&pr, &pe)) == 1) {
 		unsigned long end = pe.vaddr + pe.nr_pages * PAGE_SIZE;
-		struct rst_vma *v = vma_of(l, pe.vaddr, end);
+		struct rst_vma *v;
+
+		/* The vDSO's pages matter only when it is rebuilt as a proxy. */
+		if (!l->vdso_proxy && pe.vaddr >= l->old_vdso && end <= l->old_vdso_end) {
+			if (page_read_skip(&pr, &pe)) {
+				ret = -1;
+				break;
+			}
+			continue;
+		}
+		v = vma_of(l, pe.vaddr, end);
 
 		if (!v || v->how != RST_VMA_PREMAPPED) {
 			pr_err("Pages %lx-%lx of task %d lie outside its private mappings\n",
@@ -799,6 +891,7 @@ int restore_one_task(struct restore_ctx *ctx, struct pstree_item *it)
 	l.args->umask = 022;
 
 	if (prepare_vmas(ctx, &l, ri->mm) || fill_pages(ctx, &l, it->pid) ||
+	    (l.vdso_proxy && patch_vdso_proxy(&l)) ||
 	    prepare_mm_fields(ctx, &l, ri->mm) || prepare_threads(&l, it) ||
 	    prepare_process(ctx, &l, it))
 		return -1;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "kerndat-probe.h"
+#include "vdso.h"
 #include "log.h"
 
 #undef LOG_PREFIX
@@ -206,5 +207,18 @@ int kerndat_probe_vdso(struct kerndat *kd)
 		(unsigned long long)v->vvar_size, (long long)v->vvar_off);
 	for (s = 0; s < VDSO_SYM_NR; s++)
 		pr_debug("  %s at +%#llx\n", vdso_sym_names[s], (unsigned long long)v->sym_off[s]);
+	return 0;
+}
+
+int vdso_parse_symbols(const void *image, unsigned long size, uint64_t sym_off[VDSO_SYM_NR])
+{
+	struct kerndat_vdso v;
+	int i;
+
+	memset(&v, 0, sizeof(v));
+	if (parse_vdso_syms(image, size, &v))
+		return -1;
+	for (i = 0; i < VDSO_SYM_NR; i++)
+		sym_off[i] = v.sym_off[i];
 	return 0;
 }

@@ -49,6 +49,9 @@ static inline struct rst_item *rst_item(const struct pstree_item *it)
 /* rst-area.c: an address range free in every task and in criu. */
 int plan_restore_area(struct restore_ctx *ctx);
 void release_restore_area(struct restore_ctx *ctx);
+/* A free range of @size in @mm's layout that also avoids [avoid_start, avoid_end). */
+unsigned long find_free_range(const MmEntry *mm, unsigned long avoid_start, unsigned long avoid_end,
+			      unsigned long size);
 size_t task_area_need(const struct pstree_item *it, size_t blob_size);
 
 /* rst-task.c: runs in the forked task, never returns on success. */
