@@ -6,7 +6,7 @@
 # client must connect and get served, each idle client must get answers on
 # its old connection, and the log must go on at the right offset: lines
 # 1, 2, 3, ... with no gap, no repeat, no hole.
-. "$(dirname "$0")/../realprog/lib.bash"
+. "$(dirname "$0")/lib.bash"
 need setsid python3
 
 cat >"$W/server.py" <<'PY'
