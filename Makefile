@@ -67,8 +67,10 @@ PROTOS		:= $(wildcard images/*.proto)
 PB_C		:= $(patsubst images/%.proto,$(GEN)/images/%.pb-c.c,$(PROTOS))
 PB_H		:= $(PB_C:.c=.h)
 PB_O		:= $(patsubst $(GEN)/images/%.pb-c.c,$(B)/images/%.pb-c.o,$(PB_C))
-# Keep the generated sources; everything else is rebuilt when missing.
+# Keep the generated sources and every object (tests link through chains of
+# pattern rules, which would otherwise delete theirs after each build).
 .SECONDARY: $(PB_C) $(PB_H)
+.PRECIOUS: $(B)/%.o
 
 $(GEN)/images/%.pb-c.c $(GEN)/images/%.pb-c.h: images/%.proto $(PROTOS)
 	@mkdir -p $(dir $@)
