@@ -148,6 +148,7 @@ endif
 -include test/zdtm/Makefile.inc
 -include test/zdtm/pending/Makefile.inc
 -include test/fuzz/Makefile.inc
+-include scripts/bench/Makefile.inc
 
 .PHONY: all test unit zdtm clean install fuzz
 

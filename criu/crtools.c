@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,7 @@ static const struct cr_command *find_command(const char *name)
  * -D must exist for commands that use images; the work dir (-W, default the
  * images dir) becomes the cwd so that a relative -o lands in it.
  */
-static int setup_dirs(struct cr_options *o, const struct cr_command *cmd)
+static int setup_dirs(struct cr_options *o, const struct cr_command *cmd, char *abs_imgs)
 {
 	const char *work;
 
@@ -68,6 +69,12 @@ static int setup_dirs(struct cr_options *o, const struct cr_command *cmd)
 			return -1;
 		}
 		close(fd);
+		/* The command opens it again after the chdir to the work dir. */
+		if (!realpath(o->imgs_dir, abs_imgs)) {
+			pr_perror("Can't resolve images directory %s", o->imgs_dir);
+			return -1;
+		}
+		o->imgs_dir = abs_imgs;
 	}
 
 	work = o->work_dir ? o->work_dir : o->imgs_dir;
@@ -80,6 +87,7 @@ static int setup_dirs(struct cr_options *o, const struct cr_command *cmd)
 
 int main(int argc, char **argv)
 {
+	static char abs_imgs[PATH_MAX];
 	struct cr_options opts;
 	const struct cr_command *cmd;
 	int ret = 1;
@@ -115,7 +123,7 @@ int main(int argc, char **argv)
 	}
 	if (check_options(&opts))
 		goto out;
-	if (setup_dirs(&opts, cmd))
+	if (setup_dirs(&opts, cmd, abs_imgs))
 		goto out;
 	if (opts.log_file && log_init(opts.log_file))
 		goto out;

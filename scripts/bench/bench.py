@@ -404,16 +404,27 @@ def summarize(name, runs, lims, failure):
     b = s["img"]
     s["dump_mbs"] = b / MB / s["dump_s"]
     s["restore_mbs"] = b / MB / s["restore_s"]
-    # ratios: the limit's time for the same bytes over the measured time
-    s["dump_vs_write"] = s["dump_mbs"] / s["write"] if s["write"] else None
-    s["dump_vs_splice"] = s["dump_mbs"] / s["splice"] if s["splice"] else None
-    s["dump_vs_memcpy"] = s["dump_mbs"] / s["memcpy"] if s["memcpy"] else None
-    s["frozen_vs_write"] = (b / MB / s["write"]) / s["frozen_s"] \
-        if s["frozen_s"] and s["write"] else None
-    s["restore_vs_read"] = s["restore_mbs"] / s["read"] if s["read"] else None
-    s["img_vs_rss"] = b / s["rss"] if s["rss"] else None
-    s["dump_rss_vs_img"] = s["dump_rss"] / b if b else None
-    s["restore_rss_vs_img"] = s["restore_rss"] / b if b else None
+
+    # Ratios: the limit's time for the same bytes over the measured time,
+    # taken run by run against the limits measured right after that run,
+    # then the median.
+    def ratio(f):
+        vals = []
+        for r, lm in zip(ok, lims):
+            try:
+                vals.append(f(r, lm))
+            except (TypeError, ZeroDivisionError):
+                pass
+        return median(vals)
+
+    s["dump_vs_write"] = ratio(lambda r, lm: r["img"] / MB / lm["write"] / r["dump_s"])
+    s["dump_vs_splice"] = ratio(lambda r, lm: r["img"] / MB / lm["splice"] / r["dump_s"])
+    s["dump_vs_memcpy"] = ratio(lambda r, lm: r["img"] / MB / lm["memcpy"] / r["dump_s"])
+    s["frozen_vs_write"] = ratio(lambda r, lm: r["img"] / MB / lm["write"] / r["frozen_s"])
+    s["restore_vs_read"] = ratio(lambda r, lm: r["img"] / MB / lm["read"] / r["restore_s"])
+    s["img_vs_rss"] = ratio(lambda r, lm: r["img"] / r["rss"])
+    s["dump_rss_vs_img"] = ratio(lambda r, lm: r["dump_rss"] / r["img"])
+    s["restore_rss_vs_img"] = ratio(lambda r, lm: r["restore_rss"] / r["img"])
     return s
 
 

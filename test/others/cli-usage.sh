@@ -56,6 +56,12 @@ mkdir -p "$T/imgs" "$T/work"
 "$CRIU" check -D "$T/imgs" -W "$T/work" -o w.log -v4 >/dev/null 2>&1
 [ -s "$T/work/w.log" ] || fail "-o w.log not created in the work dir"
 
+# A relative -D works although the work dir becomes the cwd: an empty
+# images dir is reported as missing an inventory, not as missing itself.
+mkdir -p "$T/rel/empty"
+(cd "$T/rel" && "$CRIU" restore -D empty -o rel.log >/dev/null 2>&1)
+grep -q "inventory.img" "$T/rel/empty/rel.log" || fail "relative -D: $(cat "$T/rel/empty/rel.log")"
+
 # Errors reach stderr even when the log goes to a file.
 out=$("$CRIU" dump -t 1 -D "$T/imgs" -W "$T/missing-work" -o x.log 2>&1 >/dev/null)
 echo "$out" | grep -q "work dir" || fail "work dir error not on stderr: $out"
