@@ -158,6 +158,7 @@ static const struct bool_opt bool_opts[] = {
 	B("unprivileged", unprivileged),
 	B("ghost-fiemap", ghost_fiemap),
 	B("skip-file-rwx-check", skip_file_rwx_check),
+	B("skip-file-size-check", skip_file_size_check),
 	B("allow-uprobes", allow_uprobes),
 	B("enable-external-sharing", enable_external_sharing),
 	B("enable-external-masters", enable_external_masters),

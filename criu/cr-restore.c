@@ -208,7 +208,11 @@ static int stage_read(void *arg)
 	struct restore_ctx *ctx = arg;
 	unsigned int i, j;
 
-	struct files_rst_opts fo = { .root = ctx->opts->root, .shell_job = ctx->opts->shell_job };
+	struct files_rst_opts fo = {
+		.root = ctx->opts->root,
+		.shell_job = ctx->opts->shell_job,
+		.skip_size_check = ctx->opts->skip_file_size_check,
+	};
 
 	if (kerndat_init() || read_inventory(ctx) || read_pstree_image(ctx->dfd, &ctx->tree) ||
 	    files_rst_ctx_open(ctx->dfd, &fo, &ctx->files))

@@ -42,6 +42,7 @@ static const char usage_text[] =
 "  --evasive-devices       use any path to a device file if the original is gone\n"
 "  --link-remap            allow linking unlinked files back into the tree\n"
 "  --ghost-limit SIZE      largest unlinked file whose contents go to the images\n"
+"  --skip-file-size-check  restore files whose size changed since the dump\n"
 "  --external RES          mark a resource as external (e.g. mnt[PATH]:KEY)\n"
 "  --inherit-fd fd[N]:KEY  pass our fd N into the restored tree for resource KEY\n"
 "  -M|--ext-mount-map K:V  map an external mount\n"

@@ -92,6 +92,7 @@ struct cr_options {
 	int stream;
 	int unprivileged;
 	int skip_file_rwx_check;
+	int skip_file_size_check;  /* restore files whose size changed since dump */
 	int allow_uprobes;
 	int ghost_fiemap;
 	int mntns_compat_mode;
