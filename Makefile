@@ -70,7 +70,7 @@ PB_O		:= $(patsubst $(GEN)/images/%.pb-c.c,$(B)/images/%.pb-c.o,$(PB_C))
 # Keep the generated sources and every object (tests link through chains of
 # pattern rules, which would otherwise delete theirs after each build).
 .SECONDARY: $(PB_C) $(PB_H)
-.PRECIOUS: $(B)/%.o
+.PRECIOUS: $(B)/%.o $(B)/test/compel-targets/%
 
 $(GEN)/images/%.pb-c.c $(GEN)/images/%.pb-c.h: images/%.proto $(PROTOS)
 	@mkdir -p $(dir $@)
