@@ -85,6 +85,20 @@ static void write_all(int fd, const char *buf, size_t len)
 	}
 }
 
+static void keep_first_err(const char *msg)
+{
+	const char *p = strstr(msg, "): ");
+	size_t l;
+
+	/* Drop the "Error (file:line): " decoration. */
+	if (!strncmp(msg, "Error (", 7) && p)
+		msg = p + 3;
+	l = strnlen(msg, sizeof(first_err) - 1);
+	memcpy(first_err, msg, l);
+	first_err[l] = '\0';
+	first_err[strcspn(first_err, "\n")] = '\0';
+}
+
 void vprint_on_level(unsigned int level, const char *fmt, va_list args)
 {
 	char buf[4096];
@@ -116,15 +130,8 @@ void vprint_on_level(unsigned int level, const char *fmt, va_list args)
 	n = vsnprintf(buf + off, sizeof(buf) - off, fmt, args);
 	if (n < 0)
 		goto out;
-	if (level == LOG_ERROR && !first_err[0]) {
-		const char *msg = buf + off, *p = strstr(msg, "): ");
-
-		/* Drop the "Error (file:line): " decoration. */
-		if (!strncmp(msg, "Error (", 7) && p)
-			msg = p + 3;
-		snprintf(first_err, sizeof(first_err), "%s", msg);
-		first_err[strcspn(first_err, "\n")] = '\0';
-	}
+	if (level == LOG_ERROR && !first_err[0])
+		keep_first_err(buf + off);
 	off += (size_t)n;
 	if (off >= sizeof(buf)) {
 		/* Truncated: keep the line ending so the next entry starts clean. */
