@@ -136,6 +136,9 @@ static int premap_vma(struct restore_ctx *ctx, struct task_layout *l, const VmaE
 	}
 	if (e->flags & MAP_GROWSDOWN)
 		flags |= MAP_GROWSDOWN;
+	/* Huge reservations (a sanitizer's shadow, a VM heap) only fit unaccounted. */
+	if (e->flags & MAP_NORESERVE)
+		flags |= MAP_NORESERVE;
 	m = mmap(p, len, PROT_READ | PROT_WRITE, flags, fd, fd >= 0 ? (off_t)e->pgoff : 0);
 	if (fd >= 0 && fd != shm_fd)
 		close(fd);

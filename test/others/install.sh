@@ -5,7 +5,12 @@
 set -u
 T=${ZDTM_TMP:?}
 unset MAKEFLAGS MAKELEVEL MFLAGS
-make install DESTDIR="$T/root" PREFIX=/usr/local >"$T/install.log" 2>&1 ||
+# The flavour under test: an ASan build installs instrumented code.
+case "$BUILD_DIR" in
+*-asan) FLAVOUR="ASAN=1"; SAN="-fsanitize=address,undefined" ;;
+*) FLAVOUR=""; SAN="" ;;
+esac
+make install $FLAVOUR DESTDIR="$T/root" PREFIX=/usr/local >"$T/install.log" 2>&1 ||
 	{ tail -20 "$T/install.log"; exit 1; }
 R=$T/root/usr/local
 for f in sbin/criu bin/crit bin/compel lib/libcompel.a include/compel/compel.h \
@@ -42,6 +47,6 @@ int main(void)
 	return 0;
 }
 C
-cc -I"$R/include" -o "$T/use" "$T/use.c" "$R/lib/libcompel.a" -lpthread ||
+cc $SAN -I"$R/include" -o "$T/use" "$T/use.c" "$R/lib/libcompel.a" -lpthread ||
 	{ echo "can't build against the installed compel"; exit 1; }
 "$T/use" || { echo "program using the installed compel failed"; exit 1; }
