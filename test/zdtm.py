@@ -12,6 +12,7 @@ See test/zdtm/README.md for how a zdtm test talks to this runner.
 """
 
 import argparse
+import atexit
 import ast
 import ctypes
 import json
@@ -1003,9 +1004,38 @@ def on_signal(signo, frame):
     raise Interrupted("signal %d" % signo)
 
 
+PID_MAX = "/proc/sys/kernel/pid_max"
+PID_MAX_WANTED = 4194304
+
+
+def widen_pid_space():
+    """Restored tasks need their old pids back.  With the default pid_max of
+    32768 a long run wraps around and a new process can take a pid between a
+    dump and its restore; widen the pid space for the run and put the old
+    limit back at exit."""
+    try:
+        with open(PID_MAX) as f:
+            old = int(f.read())
+        if old >= PID_MAX_WANTED:
+            return
+        with open(PID_MAX, "w") as f:
+            f.write(str(PID_MAX_WANTED))
+    except (OSError, ValueError):
+        return
+
+    def restore():
+        try:
+            with open(PID_MAX, "w") as f:
+                f.write(str(old))
+        except OSError:
+            pass
+    atexit.register(restore)
+
+
 def cmd_run(opts):
     modes = parse_modes(opts.mode)
     set_subreaper()
+    widen_pid_space()
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
     os.makedirs(opts.tmp_root, exist_ok=True)
