@@ -261,12 +261,7 @@ int dump_task_pages(pid_t pid, const struct page_set *ps, struct page_xfer *xfer
 	for (i = 0; i < ps->nr; i++) {
 		unsigned long addr = ps->runs[i].start;
 		unsigned long left = ps->runs[i].nr_pages * PAGE_SIZE;
-		int r = page_xfer_copy(xfer, fd, addr, ps->runs[i].nr_pages);
 
-		if (r < 0)
-			goto out;
-		if (r == 0)
-			continue;
 		while (left) {
 			size_t len = min(left, COPY_CHUNK);
 			ssize_t got = pread(fd, buf, len, (off_t)addr);

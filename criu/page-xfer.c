@@ -2,10 +2,6 @@
 /* Writing dumped pages to pagemap/pages images, and reading them back. */
 
 #include <errno.h>
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,8 +19,7 @@ int open_page_xfer(struct page_xfer *x, int dfd, unsigned int id, unsigned int p
 	x->pmi = open_image_at(dfd, CR_FD_PAGEMAP, O_DUMP, id);
 	if (!x->pmi)
 		return -1;
-	/* Read-write: page_xfer_copy() maps it to copy pages straight in. */
-	x->pi = open_image_at(dfd, CR_FD_PAGES, O_RDWR | O_CREAT | O_TRUNC, pages_id);
+	x->pi = open_image_at(dfd, CR_FD_PAGES, O_DUMP, pages_id);
 	if (!x->pi) {
 		close_image(x->pmi);
 		x->pmi = NULL;
@@ -38,101 +33,29 @@ int open_page_xfer(struct page_xfer *x, int dfd, unsigned int id, unsigned int p
 	return 0;
 }
 
-static int check_run(struct page_xfer *x, unsigned long vaddr, unsigned long nr_pages)
+int page_xfer_write(struct page_xfer *x, unsigned long vaddr, unsigned long nr_pages,
+		    uint32_t flags, const void *buf)
 {
+	PagemapEntry pe = PAGEMAP_ENTRY__INIT;
+
 	if (vaddr & ~PAGE_MASK || !nr_pages || vaddr < x->last_end || nr_pages > UINT32_MAX) {
 		pr_err("Bad page run %lx+%lu after %lx for %s\n", vaddr, nr_pages, x->last_end,
 		       img_path(x->pmi));
 		return -1;
 	}
-	return 0;
-}
-
-static int write_entry(struct page_xfer *x, unsigned long vaddr, unsigned long nr_pages,
-		       uint32_t flags)
-{
-	PagemapEntry pe = PAGEMAP_ENTRY__INIT;
-
 	pe.vaddr = vaddr;
 	pe.nr_pages = (uint32_t)nr_pages;
 	pe.has_flags = true;
 	pe.flags = flags;
 	if (pb_write_one(x->pmi, &pe, PB_PAGEMAP))
 		return -1;
+	if ((flags & PE_PRESENT) && img_write_raw(x->pi, buf, nr_pages * PAGE_SIZE))
+		return -1;
 	x->last_end = vaddr + nr_pages * PAGE_SIZE;
 	x->nr_entries++;
 	if (flags & PE_PRESENT)
 		x->nr_pages += nr_pages;
 	return 0;
-}
-
-int page_xfer_write(struct page_xfer *x, unsigned long vaddr, unsigned long nr_pages,
-		    uint32_t flags, const void *buf)
-{
-	if (check_run(x, vaddr, nr_pages))
-		return -1;
-	if ((flags & PE_PRESENT) && img_write_raw(x->pi, buf, nr_pages * PAGE_SIZE))
-		return -1;
-	return write_entry(x, vaddr, nr_pages, flags);
-}
-
-/* Bytes of the pages image mapped at once by page_xfer_copy(). */
-#define COPY_WINDOW (64UL << 20)
-
-static int copy_window(int fd, off_t off, int mem_fd, unsigned long vaddr, size_t len)
-{
-	char *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
-	size_t done = 0;
-	ssize_t n;
-
-	if (map == MAP_FAILED) {
-		pr_perror("Can't map %zu bytes of the pages image", len);
-		return -1;
-	}
-	while (done < len) {
-		n = pread(mem_fd, map + done, len - done, (off_t)(vaddr + done));
-		if (n <= 0) {
-			if (n < 0 && errno == EINTR)
-				continue;
-			pr_perror("Can't read %zu bytes at %lx", len - done, vaddr + done);
-			munmap(map, len);
-			return -1;
-		}
-		done += (size_t)n;
-	}
-	munmap(map, len);
-	return 0;
-}
-
-int page_xfer_copy(struct page_xfer *x, int mem_fd, unsigned long vaddr, unsigned long nr_pages)
-{
-	size_t len = nr_pages * PAGE_SIZE, done;
-	struct stat st;
-	off_t off;
-	int fd;
-
-	if (check_run(x, vaddr, nr_pages))
-		return -1;
-	fd = img_raw_fd(x->pi);
-	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) ||
-	    (fcntl(fd, F_GETFL) & O_ACCMODE) != O_RDWR)
-		return 1;
-	off = lseek(fd, 0, SEEK_CUR);
-	if (off < 0 || off & ~PAGE_MASK)
-		return 1;
-	if (ftruncate(fd, off + (off_t)len)) {
-		pr_perror("Can't grow %s to %lld bytes", img_path(x->pi), (long long)(off + len));
-		return -1;
-	}
-	for (done = 0; done < len; done += COPY_WINDOW)
-		if (copy_window(fd, off + (off_t)done, mem_fd, vaddr + done,
-				min(COPY_WINDOW, len - done)))
-			return -1;
-	if (lseek(fd, off + (off_t)len, SEEK_SET) < 0) {
-		pr_perror("Can't seek in %s", img_path(x->pi));
-		return -1;
-	}
-	return write_entry(x, vaddr, nr_pages, PE_PRESENT);
 }
 
 int close_page_xfer(struct page_xfer *x)

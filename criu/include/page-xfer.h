@@ -28,13 +28,6 @@ int open_page_xfer(struct page_xfer *x, int dfd, unsigned int id, unsigned int p
 /* Describes @nr_pages at @vaddr and, for PE_PRESENT, writes them from @buf. */
 int page_xfer_write(struct page_xfer *x, unsigned long vaddr, unsigned long nr_pages,
 		    uint32_t flags, const void *buf);
-/*
- * Copy @nr_pages at @vaddr of the task whose /proc/PID/mem is @mem_fd
- * straight into the pages image (through a shared mapping of the file: one
- * copy instead of two).  1 when the image can't take that path (not a plain
- * file): use page_xfer_write() then.
- */
-int page_xfer_copy(struct page_xfer *x, int mem_fd, unsigned long vaddr, unsigned long nr_pages);
 int close_page_xfer(struct page_xfer *x);
 /* Drop everything (error path): closes without caring about flush errors. */
 void abort_page_xfer(struct page_xfer *x);
