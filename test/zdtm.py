@@ -644,9 +644,16 @@ class Runner:
         if not os.path.exists(test.path):
             self.report("FAIL", test, shown, "not built: %s (run make)" % test.path)
             return
+        for attempt in range(1 + self.opts.retries):
+            if self.run_zdtm_once(test, mode, shown, last=attempt == self.opts.retries):
+                return
+
+    def run_zdtm_once(self, test, mode, shown, last):
+        """One attempt; False when it failed and another attempt is allowed
+        (the failure is then shown as FLAKY, not counted)."""
         tdir = self.make_tmp("%s-%s" % (test.name, shown))
         nfailed = self.failed
-        done = False
+        done = retrying = False
         try:
             ZdtmRun(self, test, mode, tdir).run()
             self.report("PASS", test, shown)
@@ -666,11 +673,18 @@ class Runner:
             kept = self.keep_logs(test, shown, tdir)
             if kept:
                 lines.append("logs kept in %s" % kept)
-            self.report("FAIL", test, shown, e.reason, lines)
+            if not last:
+                out("FLAKY %s [%s] first attempt: %s (trying again)" % (test.name, shown, e.reason))
+                for line in lines:
+                    out("    | " + line)
+                retrying = True
+            else:
+                self.report("FAIL", test, shown, e.reason, lines)
         else:
             done = True
         finally:
             self.cleanup(test, shown, warn=done and self.failed == nfailed)
+        return not retrying
 
 
 class ZdtmRun:
@@ -1100,6 +1114,9 @@ def main(argv=None):
         p.add_argument("--build-dir", default=os.path.join(REPO, ".build", "x86_64"))
         p.add_argument("--zdtm-dir", action="append", metavar="DIR",
                        help="directory of zdtm test sources (default test/zdtm/static)")
+        p.add_argument("--retries", type=int, default=1, metavar="N",
+                       help="run a failed zdtm test up to N more times; a pass after a failure "
+                       "is reported as FLAKY then PASS (default 1)")
         p.add_argument("--others-dir", action="append", metavar="DIR",
                        help="directory of scripted tests (default test/others)")
     run = sub.choices["run"]
