@@ -52,37 +52,6 @@ static struct pstree_item *new_item(struct dump_ctx *ctx, struct pstree_item *pa
 	return it;
 }
 
-struct child_list {
-	pid_t *pids;
-	size_t n;
-};
-
-static int add_children_of(pid_t pid, pid_t tid, struct child_list *cl)
-{
-	char path[64];
-	FILE *f;
-	int child;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, tid);
-	f = fopen(path, "re");
-	if (!f) {
-		pr_perror("Can't open %s", path);
-		return -1;
-	}
-	while (fscanf(f, "%d", &child) == 1) {
-		pid_t *p = realloc(cl->pids, (cl->n + 1) * sizeof(*p));
-
-		if (!p) {
-			fclose(f);
-			return -1;
-		}
-		cl->pids = p;
-		cl->pids[cl->n++] = child;
-	}
-	fclose(f);
-	return 0;
-}
-
 static int freeze_one(struct dump_ctx *ctx, struct pstree_item *it);
 
 /*
@@ -92,7 +61,8 @@ static int freeze_one(struct dump_ctx *ctx, struct pstree_item *it);
 static int freeze_children(struct dump_ctx *ctx, struct pstree_item *it)
 {
 	struct dump_item *di = dump_item(it);
-	struct child_list cl = { 0 };
+	pid_t *children = NULL;
+	size_t nr_children = 0;
 	unsigned int i;
 	size_t c;
 	int ret = 0;
@@ -100,13 +70,14 @@ static int freeze_children(struct dump_ctx *ctx, struct pstree_item *it)
 	if (!di->task)
 		return 0;
 	for (i = 0; i < compel_task_nr_threads(di->task) && !ret; i++)
-		ret = add_children_of(it->pid, compel_thread_tid(di->task, i), &cl);
-	for (c = 0; c < cl.n && !ret; c++) {
-		struct pstree_item *child = new_item(ctx, it, cl.pids[c]);
+		ret = parse_children(it->pid, compel_thread_tid(di->task, i), &children,
+				     &nr_children);
+	for (c = 0; c < nr_children && !ret; c++) {
+		struct pstree_item *child = new_item(ctx, it, children[c]);
 
 		ret = child ? freeze_one(ctx, child) : -1;
 	}
-	free(cl.pids);
+	free(children);
 	return ret;
 }
 

@@ -139,25 +139,6 @@ static int rsys(struct compel_task *task, unsigned int idx, long nr, long *ret, 
 	return 0;
 }
 
-static int read_text(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0) {
-		pr_perror("Can't open %s", path);
-		return -1;
-	}
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0) {
-		pr_perror("Can't read %s", path);
-		return -1;
-	}
-	buf[n] = '\0';
-	return 0;
-}
-
 static void init_core(struct core_bufs *b, bool leader)
 {
 	memset(b, 0, sizeof(*b));
@@ -441,7 +422,7 @@ static int dump_thread(struct dump_ctx *ctx, struct pstree_item *it, unsigned in
 	}
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", it->pid, tid);
-	if (read_text(path, b->comm, sizeof(b->comm)))
+	if (read_proc_file(path, b->comm, sizeof(b->comm)) < 0)
 		return -1;
 	b->comm[strcspn(b->comm, "\n")] = '\0';
 	b->th.comm = b->comm;
@@ -693,7 +674,7 @@ static int dump_task_misc(struct pstree_item *it, struct core_bufs *b, struct sc
 	}
 	b->tc.exit_code = 0;
 	snprintf(path, sizeof(path), "/proc/%d/personality", it->pid);
-	if (read_text(path, buf, sizeof(buf)))
+	if (read_proc_file(path, buf, sizeof(buf)) < 0)
 		return -1;
 	b->tc.personality = (uint32_t)strtoul(buf, NULL, 16);
 	b->tc.flags = (uint32_t)di->stat.flags;
@@ -714,7 +695,7 @@ static int dump_task_misc(struct pstree_item *it, struct core_bufs *b, struct sc
 		return -1;
 	di->thp_disabled = (int)v;
 	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", it->pid);
-	if (read_text(path, buf, sizeof(buf)))
+	if (read_proc_file(path, buf, sizeof(buf)) < 0)
 		return -1;
 	b->tc.has_oom_score_adj = true;
 	b->tc.oom_score_adj = atoi(buf);

@@ -28,7 +28,7 @@ static void proc_path(char *buf, size_t len, pid_t pid, pid_t tid, const char *f
 }
 
 /* Reads a whole small /proc file into buf (NUL-terminated). */
-static ssize_t read_proc_file(const char *path, char *buf, size_t size)
+ssize_t read_proc_file(const char *path, char *buf, size_t size)
 {
 	ssize_t n, off = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -368,4 +368,30 @@ int proc_dir_each(const char *path, proc_dir_fn fn, void *arg)
 	}
 	closedir(d);
 	return ret;
+}
+
+int parse_children(pid_t pid, pid_t tid, pid_t **pids, size_t *nr)
+{
+	char path[64];
+	FILE *f;
+	int child;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, tid);
+	f = fopen(path, "re");
+	if (!f) {
+		pr_perror("Can't open %s", path);
+		return -1;
+	}
+	while (fscanf(f, "%d", &child) == 1) {
+		pid_t *p = realloc(*pids, (*nr + 1) * sizeof(*p));
+
+		if (!p) {
+			fclose(f);
+			return -1;
+		}
+		*pids = p;
+		(*pids)[(*nr)++] = child;
+	}
+	fclose(f);
+	return 0;
 }

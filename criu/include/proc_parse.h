@@ -116,6 +116,12 @@ int parse_stat_line(const char *buf, struct proc_pid_stat *st);
 int parse_maps_line(const char *line, struct proc_vma *vma);
 unsigned long parse_vmflags(const char *flags);
 
+/* A whole small /proc file into @buf, NUL-terminated; bytes read or -1 (logged). */
+ssize_t read_proc_file(const char *path, char *buf, size_t size);
+
+/* Appends the children of thread @tid of @pid to *pids (realloc'ed). */
+int parse_children(pid_t pid, pid_t tid, pid_t **pids, size_t *nr);
+
 /* Lists the numeric entries of a /proc directory (tasks, fds). */
 typedef int (*proc_dir_fn)(int num, void *arg);
 int proc_dir_each(const char *path, proc_dir_fn fn, void *arg);
