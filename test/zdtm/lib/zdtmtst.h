@@ -188,4 +188,10 @@ extern int tcp_init_client(int family, const char *addr, unsigned short port);
 		__ret;                                                  \
 	})
 
+/*
+ * The watches of epoll @ep ("tfd events data pos" lines, sorted, without
+ * EPOLLERR|EPOLLHUP, which the kernel adds to every re-registered watch).
+ */
+int epoll_watch_set(int ep, char *out, size_t size);
+
 #endif /* ZDTM_ZDTMTST_H */

@@ -61,48 +61,6 @@ static int wait_set(int ep, uint32_t *ready)
 	return n;
 }
 
-static int cmp_line(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/*
- * The watches of an epoll as a sorted set of "tfd events data pos" lines.
- * The kernel lists watches in an order of its own, and registering a watch
- * always adds EPOLLERR|EPOLLHUP (a disarmed one-shot watch re-added at
- * restore shows them): order and those two bits are not compared.
- */
-static int tfd_lines(int ep, char *out, size_t size)
-{
-	char path[64], buf[4096], *l, *save, *lines[64], one[128];
-	unsigned long long data;
-	unsigned int events;
-	size_t len = 0, n = 0, i;
-	int tfd, pos;
-
-	ssprintf(path, "/proc/self/fdinfo/%d", ep);
-	if (read_file(path, buf, sizeof(buf)) < 0)
-		return -1;
-	out[0] = 0;
-	for (l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		if (strncmp(l, "tfd:", 4))
-			continue;
-		if (n == ARRAY_SIZE(lines) ||
-		    sscanf(l, "tfd: %d events: %x data: %llx pos:%d", &tfd, &events, &data, &pos) != 4)
-			return -1;
-		lines[n++] = l;
-		snprintf(one, sizeof(one), "tfd: %d events: %x data: %llx pos:%d", tfd,
-			 events & ~0x18U, data, pos);
-		strcpy(l, one);
-	}
-	qsort(lines, n, sizeof(lines[0]), cmp_line);
-	for (i = 0; i < n; i++) {
-		len += snprintf(out + len, size - len, "%s\n", lines[i]);
-		if (len >= size)
-			return -1;
-	}
-	return 0;
-}
 
 /*
  * An edge already reported can't be told from a new one by a restorer
@@ -174,7 +132,7 @@ int main(int argc, char **argv)
 	}
 	want[P_DATA] = EPOLLIN;
 	want[SK] = EPOLLIN | EPOLLRDHUP;
-	if (expect(ep, want, "before") || tfd_lines(ep, tfd, sizeof(tfd))) {
+	if (expect(ep, want, "before") || epoll_watch_set(ep, tfd, sizeof(tfd))) {
 		pr_err("unexpected ready set before the checkpoint");
 		return 1;
 	}
@@ -182,7 +140,7 @@ int main(int argc, char **argv)
 	test_daemon();
 	test_waitsig();
 
-	if (tfd_lines(ep, now, sizeof(now)) || strcmp(now, tfd)) {
+	if (epoll_watch_set(ep, now, sizeof(now)) || strcmp(now, tfd)) {
 		fail("fdinfo tfd lines:\n%s\nexpected:\n%s", now, tfd);
 		ret = 1;
 	}
