@@ -336,6 +336,8 @@ int parse_smaps(pid_t pid, proc_vma_fn fn, void *arg)
 			vma->anon_kb = strtoul(line + 10, NULL, 10);
 		} else if (!strncmp(line, "Swap:", 5)) {
 			vma->swap_kb = strtoul(line + 5, NULL, 10);
+		} else if (!strncmp(line, "ProtectionKey:", 14)) {
+			vma->pkey = (unsigned int)strtoul(line + 14, NULL, 10);
 		} else if (!strncmp(line, "THPeligible:", 12)) {
 			vma->thp_eligible = strtoul(line + 12, NULL, 10);
 		}

@@ -182,7 +182,7 @@ static int add_vma(const struct proc_vma *pv, void *arg)
 		}
 	}
 
-	why = vma_unsupported(v);
+	why = pv->pkey ? "memory protection keys are not supported" : vma_unsupported(v);
 	if (why) {
 		pr_err("Can't dump mapping %lx-%lx %s: %s\n", pv->start, pv->end,
 		       pv->path[0] ? pv->path : "(anonymous)", why);

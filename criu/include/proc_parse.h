@@ -70,6 +70,7 @@ struct proc_vma {
 	unsigned long vm_flags; /* PROC_VMF_* from the VmFlags line */
 	unsigned long rss_kb, anon_kb, swap_kb;
 	unsigned long thp_eligible;
+	unsigned int pkey; /* ProtectionKey: (0 also where the CPU has none) */
 };
 
 /* VmFlags two-letter codes that matter to checkpointing. */
