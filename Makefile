@@ -153,7 +153,7 @@ endif
 .PHONY: all test unit zdtm clean install fuzz
 
 test: all $(TEST_BINS) $(ZDTM_BINS)
-	$(PYTHON) test/zdtm.py run --all --mode h,snap --build-dir $(B)
+	$(PYTHON) test/zdtm.py run --all --mode h,snap,hp --build-dir $(B)
 
 unit: $(TEST_BINS)
 	$(PYTHON) test/zdtm.py run --unit --build-dir $(B)

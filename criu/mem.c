@@ -16,6 +16,7 @@
 #include "mem.h"
 #include "page-xfer.h"
 #include "pagemap-scan.h"
+#include "parasite-pages.h"
 
 #undef LOG_PREFIX
 #define LOG_PREFIX "mem: "
@@ -45,7 +46,8 @@ int page_set_add(struct page_set *ps, unsigned long start, unsigned long nr_page
 
 	if (!nr_pages)
 		return 0;
-	if (last && last->start + last->nr_pages * PAGE_SIZE == start && start != ps->barrier) {
+	if (last && last->start + last->nr_pages * PAGE_SIZE == start && start != ps->barrier &&
+	    last->readable == ps->readable) {
 		last->nr_pages += nr_pages;
 	} else {
 		if (ps->nr == ps->cap) {
@@ -61,9 +63,12 @@ int page_set_add(struct page_set *ps, unsigned long start, unsigned long nr_page
 		}
 		ps->runs[ps->nr].start = start;
 		ps->runs[ps->nr].nr_pages = nr_pages;
+		ps->runs[ps->nr].readable = ps->readable;
 		ps->nr++;
 	}
 	ps->nr_pages += nr_pages;
+	if (ps->readable)
+		ps->nr_readable += nr_pages;
 	return 0;
 }
 
@@ -186,6 +191,7 @@ int collect_vma_pages(int pagemap_fd, const struct vma_area *vma, struct page_se
 	 * The vDSO's pages go to the image too: if the kernel at restore has
 	 * another vDSO, the old one is rebuilt from them as a proxy.
 	 */
+	ps->readable = vma->e.prot & PROT_READ;
 	if (vma_area_is(vma, VMA_AREA_VDSO)) {
 		ps->barrier = vma->e.start;
 		return page_set_add(ps, vma->e.start, vma_area_len(vma) / PAGE_SIZE);
@@ -239,51 +245,87 @@ int collect_task_pages(pid_t pid, const struct vm_area_list *vmas, struct page_s
 
 #define COPY_CHUNK (1UL << 20)
 
+struct mem_reader {
+	pid_t pid;
+	int fd;
+	char *buf;
+};
+
+static void mem_reader_close(struct mem_reader *r)
+{
+	if (r->buf)
+		munmap(r->buf, COPY_CHUNK);
+	if (r->fd >= 0)
+		close(r->fd);
+}
+
 /*
  * /proc/PID/mem reads with FOLL_FORCE, so pages of PROT_NONE or write-only
- * mappings come out too, which process_vm_readv() would refuse.
+ * mappings come out too, which the task's own vmsplice would refuse.  Two
+ * copies per byte: the way for what is small or unreadable.
  */
-int dump_task_pages(pid_t pid, const struct page_set *ps, struct page_xfer *xfer)
+static int copy_by_read(struct mem_reader *r, unsigned long addr, unsigned long left,
+			struct page_xfer *xfer)
 {
-	char *buf;
-	size_t i;
-	int fd, ret = -1;
-
-	fd = open_proc_file(pid, "mem", O_RDONLY);
-	if (fd < 0)
-		return -1;
-	buf = mmap(NULL, COPY_CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (buf == MAP_FAILED) {
-		pr_perror("Can't allocate a copy buffer");
-		close(fd);
-		return -1;
-	}
-	for (i = 0; i < ps->nr; i++) {
-		unsigned long addr = ps->runs[i].start;
-		unsigned long left = ps->runs[i].nr_pages * PAGE_SIZE;
-
-		while (left) {
-			size_t len = min(left, COPY_CHUNK);
-			ssize_t got = pread(fd, buf, len, (off_t)addr);
-
-			if (got != (ssize_t)len) {
-				if (got < 0)
-					pr_perror("Can't read %zu bytes at %lx of task %d", len,
-						  addr, pid);
-				else
-					pr_err("Short read of %zu bytes at %lx of task %d: %zd\n",
-					       len, addr, pid, got);
-				goto out;
-			}
-			if (page_xfer_write(xfer, addr, len / PAGE_SIZE, PE_PRESENT, buf))
-				goto out;
-			addr += len;
-			left -= len;
+	if (r->fd < 0) {
+		r->fd = open_proc_file(r->pid, "mem", O_RDONLY);
+		if (r->fd < 0)
+			return -1;
+		r->buf = mmap(NULL, COPY_CHUNK, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (r->buf == MAP_FAILED) {
+			r->buf = NULL;
+			pr_perror("Can't allocate a copy buffer");
+			return -1;
 		}
 	}
+	while (left) {
+		size_t len = min(left, COPY_CHUNK);
+		ssize_t got = pread(r->fd, r->buf, len, (off_t)addr);
+
+		if (got != (ssize_t)len) {
+			if (got < 0)
+				pr_perror("Can't read %zu bytes at %lx of task %d", len, addr,
+					  r->pid);
+			else
+				pr_err("Short read of %zu bytes at %lx of task %d: %zd\n", len,
+				       addr, r->pid, got);
+			return -1;
+		}
+		if (page_xfer_data(xfer, r->buf, len))
+			return -1;
+		addr += len;
+		left -= len;
+	}
+	return 0;
+}
+
+int dump_task_pages(pid_t pid, const struct page_set *ps, struct page_xfer *xfer,
+		    struct parasite_pages *pp)
+{
+	struct mem_reader r = { .pid = pid, .fd = -1 };
+	size_t i;
+	int ret = -1;
+
+	for (i = 0; i < ps->nr; i++) {
+		const struct page_run *run = &ps->runs[i];
+		unsigned long len = run->nr_pages * PAGE_SIZE;
+
+		if (page_xfer_add(xfer, run->start, run->nr_pages, PE_PRESENT))
+			goto out;
+		if (pp && run->readable) {
+			if (parasite_pages_queue(pp, xfer, run->start, len))
+				goto out;
+			continue;
+		}
+		/* The image takes the bytes in entry order. */
+		if ((pp && parasite_pages_flush(pp, xfer)) || copy_by_read(&r, run->start, len, xfer))
+			goto out;
+	}
+	if (pp && parasite_pages_flush(pp, xfer))
+		goto out;
 	ret = 0;
 out:
-	munmap(buf, COPY_CHUNK);
-	close(fd);
+	mem_reader_close(&r);
 	return ret;
 }

@@ -33,8 +33,8 @@ int open_page_xfer(struct page_xfer *x, int dfd, unsigned int id, unsigned int p
 	return 0;
 }
 
-int page_xfer_write(struct page_xfer *x, unsigned long vaddr, unsigned long nr_pages,
-		    uint32_t flags, const void *buf)
+int page_xfer_add(struct page_xfer *x, unsigned long vaddr, unsigned long nr_pages,
+		  uint32_t flags)
 {
 	PagemapEntry pe = PAGEMAP_ENTRY__INIT;
 
@@ -49,12 +49,30 @@ int page_xfer_write(struct page_xfer *x, unsigned long vaddr, unsigned long nr_p
 	pe.flags = flags;
 	if (pb_write_one(x->pmi, &pe, PB_PAGEMAP))
 		return -1;
-	if ((flags & PE_PRESENT) && img_write_raw(x->pi, buf, nr_pages * PAGE_SIZE))
-		return -1;
 	x->last_end = vaddr + nr_pages * PAGE_SIZE;
 	x->nr_entries++;
 	if (flags & PE_PRESENT)
 		x->nr_pages += nr_pages;
+	return 0;
+}
+
+int page_xfer_data(struct page_xfer *x, const void *buf, size_t len)
+{
+	return img_write_raw(x->pi, buf, len);
+}
+
+int page_xfer_splice(struct page_xfer *x, int pipe_fd, size_t len)
+{
+	return img_splice_raw(x->pi, pipe_fd, len);
+}
+
+int page_xfer_write(struct page_xfer *x, unsigned long vaddr, unsigned long nr_pages,
+		    uint32_t flags, const void *buf)
+{
+	if (page_xfer_add(x, vaddr, nr_pages, flags))
+		return -1;
+	if (flags & PE_PRESENT)
+		return page_xfer_data(x, buf, nr_pages * PAGE_SIZE);
 	return 0;
 }
 

@@ -68,3 +68,13 @@ void undo_stages(const struct stage *stages, int nr, void *ctx)
 {
 	unwind(stages, nr, ctx);
 }
+
+bool fault_injected(const char *point)
+{
+	const char *env = getenv(FAIL_STAGE_ENV);
+
+	if (!env || strcmp(env, point))
+		return false;
+	pr_err("Failing at %s: injected by %s\n", point, FAIL_STAGE_ENV);
+	return true;
+}

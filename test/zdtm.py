@@ -28,7 +28,7 @@ import tempfile
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MODES = ("h", "nocr", "snap", "pre", "ps", "lazy", "rlazy", "ns")
+MODES = ("h", "hp", "nocr", "snap", "pre", "ps", "lazy", "rlazy", "ns")
 # Credentials of unprivileged tests (those without the 'suid' flag); the
 # numbers are the ones CRIU's own test suite uses.
 TEST_UID = 18943
@@ -841,7 +841,10 @@ class ZdtmRun:
 
     # ------------------------------------------------------------- modes
     def run(self):
-        self.r.criu_env = self.desc.criu_env
+        self.r.criu_env = dict(self.desc.criu_env)
+        if self.mode == "hp":
+            # Every readable page through the dump parasite, whatever the size.
+            self.r.criu_env.setdefault("CRIU_PAGES_VIA", "parasite")
         try:
             self.start()
             if "crfail" in self.desc.flags and self.mode != "nocr":
@@ -873,6 +876,11 @@ class ZdtmRun:
         d, log = self.dump()
         self.check_gone(log)
         self.verdict(self.restore(d))
+
+    def mode_hp(self):
+        """As h, with criu's dump parasite taking every page it can (see
+        CRIU_PAGES_VIA in criu.8): it must leave no trace in the test."""
+        self.mode_h()
 
     def mode_ns(self):
         """As h, with the test as init of its own pid, mount, net, ipc and uts

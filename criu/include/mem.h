@@ -12,6 +12,7 @@
 struct page_run {
 	unsigned long start;
 	unsigned long nr_pages;
+	bool readable; /* the task itself can read them (its parasite can vmsplice them) */
 };
 
 /* Pages of one task chosen for the image, in address order. */
@@ -20,7 +21,9 @@ struct page_set {
 	size_t nr, cap;
 	unsigned long nr_pages;
 	unsigned long nr_scanned;
+	unsigned long nr_readable; /* pages of readable runs */
 	unsigned long barrier; /* a run never grows across this address (a VMA start) */
+	bool readable;         /* what page_set_add() marks new runs */
 };
 
 void page_set_init(struct page_set *ps);
@@ -48,7 +51,13 @@ int collect_task_pages(pid_t pid, const struct vm_area_list *vmas, struct page_s
 		       enum pagemap_walk how);
 
 struct page_xfer;
-/* Copies the pages of @ps out of task @pid (stopped) into @xfer. */
-int dump_task_pages(pid_t pid, const struct page_set *ps, struct page_xfer *xfer);
+struct parasite_pages;
+/*
+ * Copies the pages of @ps out of task @pid (stopped) into @xfer: readable
+ * runs through @pp when there is one, the others (and all without @pp) by
+ * reading /proc/PID/mem.
+ */
+int dump_task_pages(pid_t pid, const struct page_set *ps, struct page_xfer *xfer,
+		    struct parasite_pages *pp);
 
 #endif

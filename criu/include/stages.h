@@ -2,6 +2,8 @@
 #ifndef CRIU_STAGES_H
 #define CRIU_STAGES_H
 
+#include <stdbool.h>
+
 /*
  * Dump and restore are ordered lists of stages.  Each stage has a do and an
  * optional undo; run_stages() runs them in order and, when one fails, runs
@@ -19,6 +21,12 @@ struct stage {
 };
 
 #define FAIL_STAGE_ENV "CRIU_FAIL_STAGE"
+
+/*
+ * Points inside a stage that tests make fail with CRIU_FAIL_STAGE=POINT too
+ * (pages-drain, pages-close: the dump parasite's page transfer).
+ */
+bool fault_injected(const char *point);
 
 /* Returns 0 if every stage ran, -1 after unwinding. */
 int run_stages(const struct stage *stages, int nr, void *ctx);

@@ -16,10 +16,12 @@
 #include <unistd.h>
 
 #include "common/page.h"
+#include "compel/compel.h"
 #include "image.h"
 #include "kerndat.h"
 #include "mem.h"
 #include "page-xfer.h"
+#include "parasite-pages.h"
 #include "unit.h"
 
 #define ANON_PAGES 64
@@ -141,8 +143,12 @@ static int truncate_pages(const char *dir)
 	return truncate(path, st.st_size - 100);
 }
 
-static void check_roundtrip(pid_t pid, const struct layout *l, const struct page_set *ps)
+/* With @parasite, readable pages leave through the dump parasite's pipes. */
+static void check_roundtrip(pid_t pid, const struct layout *l, const struct page_set *ps,
+			    bool parasite)
 {
+	struct compel_task *task = NULL;
+	struct parasite_pages pp;
 	char dir[] = "/tmp/mem_dump.XXXXXX";
 	struct page_xfer x;
 	struct page_read pr;
@@ -155,7 +161,17 @@ static void check_roundtrip(pid_t pid, const struct layout *l, const struct page
 	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
 	dfd = open(dir, O_RDONLY | O_DIRECTORY);
 	CHECK(open_page_xfer(&x, dfd, pid, 1) == 0, "open xfer");
-	CHECK(dump_task_pages(pid, ps, &x) == 0, "dump pages");
+	if (parasite) {
+		task = compel_freeze(pid, 0);
+		CHECK(task != NULL, "freeze");
+		CHECK(parasite_pages_start(&pp, task) == 0, "parasite");
+	}
+	CHECK(dump_task_pages(pid, ps, &x, parasite ? &pp : NULL) == 0, "dump pages%s",
+	      parasite ? " through the parasite" : "");
+	if (parasite) {
+		CHECK(parasite_pages_stop(&pp) == 0, "parasite cured");
+		CHECK(compel_unfreeze(task) == 0, "unfreeze");
+	}
 	CHECK(close_page_xfer(&x) == 0, "close xfer");
 	CHECK(x.nr_pages == ps->nr_pages, "%lu pages written, %lu chosen", x.nr_pages,
 	      ps->nr_pages);
@@ -256,7 +272,10 @@ int main(void)
 		CHECK(scan.nr_pages == classic.nr_pages, "same page count: %lu vs %lu",
 		      scan.nr_pages, classic.nr_pages);
 	}
-	check_roundtrip(pid, l, &classic);
+	check_roundtrip(pid, l, &classic, false);
+	CHECK(classic.nr_readable && classic.nr_readable < classic.nr_pages,
+	      "%lu of %lu pages readable by the task", classic.nr_readable, classic.nr_pages);
+	check_roundtrip(pid, l, &classic, true);
 
 	page_set_free(&scan);
 	page_set_free(&classic);
