@@ -176,8 +176,12 @@ def wait_gone(pid, timeout):
         if st is not None:
             return True, st
         if not pid_alive(pid):
-            # a zombie of ours is reaped now; one of somebody else's is gone for us
-            return True, reaper.take(pid)
+            # A zombie of ours is reaped now.  One not reported yet (or
+            # somebody else's) still holds the pid, which a restore needs:
+            # wait until it is gone from /proc.
+            st = reaper.take(pid)
+            if st is not None or not os.path.exists("/proc/%d" % pid):
+                return True, st
         if time.monotonic() > deadline:
             return False, None
         time.sleep(delay)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Waiting for ptrace stops, with a time limit so a hung parasite can't hang us. */
 
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -9,6 +10,8 @@
 
 #include "compel-priv/log.h"
 #include "compel-priv/task.h"
+
+#define YIELD_SPINS 64
 
 static void nap(long usec)
 {
@@ -29,14 +32,19 @@ int task_wait_stop(pid_t tid, int *status, int timeout_ms)
 {
 	long deadline = now_ms() + timeout_ms;
 	long delay = 10;
+	int spins;
 	pid_t ret;
 
 	if (timeout_ms < 0) {
 		ret = waitpid(tid, status, __WALL);
 		return ret == tid ? 0 : -1;
 	}
-	/* Poll with growing naps: most remote operations end within microseconds. */
-	for (;;) {
+	/*
+	 * Most remote operations end within microseconds: yield first (the
+	 * thread may need this very CPU to get there), then poll with growing
+	 * naps.
+	 */
+	for (spins = 0;; spins++) {
 		ret = waitpid(tid, status, __WALL | WNOHANG);
 		if (ret == tid)
 			return 0;
@@ -47,6 +55,10 @@ int task_wait_stop(pid_t tid, int *status, int timeout_ms)
 		if (now_ms() > deadline) {
 			errno = ETIMEDOUT;
 			return -1;
+		}
+		if (spins < YIELD_SPINS) {
+			sched_yield();
+			continue;
 		}
 		nap(delay);
 		delay = min(delay * 2, 1000L);
