@@ -769,6 +769,8 @@ class ZdtmRun:
         return self.desc.opts + self.opts.criu_opt
 
     def dump(self, action="dump", extra=(), ps=False):
+        # Every process of the tree holds a pid the restore needs back.
+        self.tree = descendants(self.pid)  # the pids below the test
         self.iter += 1
         d = self.imgdir(self.iter)
         log = os.path.join(d, "%s.log" % action)
@@ -794,6 +796,9 @@ class ZdtmRun:
         gone, _ = wait_gone(self.pid, self.timeout)
         if not gone:
             raise TestFailed("the test is still alive after dump", log)
+        for pid in getattr(self, "tree", ()):
+            if not wait_gone(pid, self.timeout)[0]:
+                raise TestFailed("process %d of the test is still alive after dump" % pid, log)
 
     def check_alive(self, log):
         if not pid_alive(self.pid):
