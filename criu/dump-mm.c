@@ -215,18 +215,40 @@ static int write_fs(struct dump_ctx *ctx, struct mm_state *ms, struct pstree_ite
  */
 #define PARASITE_MIN_PAGES 2048
 
+enum pages_via { VIA_READ, VIA_PARASITE, VIA_PARASITE_ONLY };
+
 /* CRIU_PAGES_VIA=parasite or =read forces one way (tests cover both). */
-static bool want_parasite(const struct page_set *ps)
+static enum pages_via pages_via(const struct page_set *ps)
 {
 	const char *via = getenv("CRIU_PAGES_VIA");
 
 	if (!ps->nr_readable)
-		return false;
+		return VIA_READ;
 	if (via && !strcmp(via, "parasite"))
-		return true;
+		return VIA_PARASITE_ONLY;
 	if (via && !strcmp(via, "read"))
-		return false;
-	return ps->nr_readable >= PARASITE_MIN_PAGES;
+		return VIA_READ;
+	return ps->nr_readable >= PARASITE_MIN_PAGES ? VIA_PARASITE : VIA_READ;
+}
+
+/*
+ * A task that can't take the parasite (say no fd is left under its
+ * RLIMIT_NOFILE) is still dumped, by reading, unless the parasite was asked for.
+ */
+static int start_parasite(struct pstree_item *it, enum pages_via via, struct parasite_pages *pp)
+{
+	int ret;
+
+	if (via == VIA_READ)
+		return 0;
+	ret = parasite_pages_start(pp, dump_item(it)->task);
+	if (!ret)
+		return 1;
+	if (ret == -1 && via == VIA_PARASITE) {
+		pr_warn("Task %d: no dump parasite, its pages are read through /proc\n", it->pid);
+		return 0;
+	}
+	return -1;
 }
 
 static int dump_pages(struct dump_ctx *ctx, struct pstree_item *it)
@@ -242,13 +264,13 @@ static int dump_pages(struct dump_ctx *ctx, struct pstree_item *it)
 		goto out;
 	if (open_page_xfer(&x, ctx->dfd, it->pid, ctx->next_pages_id++))
 		goto out;
-	if (want_parasite(&ps)) {
-		if (parasite_pages_start(&pp, di->task)) {
-			abort_page_xfer(&x);
-			goto out;
-		}
-		ppp = &pp;
+	ret = start_parasite(it, pages_via(&ps), &pp);
+	if (ret < 0) {
+		abort_page_xfer(&x);
+		goto out;
 	}
+	if (ret)
+		ppp = &pp;
 	ret = dump_task_pages(pstree_proc_pid(it), &ps, &x, ppp);
 	if (ppp && parasite_pages_stop(ppp))
 		ret = -1;

@@ -87,10 +87,8 @@ int parasite_pages_start(struct parasite_pages *pp, struct compel_task *task)
 	}
 	pp->a = compel_parasite_args(pp->p);
 	pipes_init(pp);
-	if (get_pipes(pp)) {
-		parasite_pages_stop(pp);
-		return -1;
-	}
+	if (get_pipes(pp))
+		return parasite_pages_stop(pp) ? -2 : -1;
 	return 0;
 }
 

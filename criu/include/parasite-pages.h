@@ -31,7 +31,11 @@ struct parasite_pages {
 	bool filled[PARASITE_NR_DRAINS];       /* its pipes hold them, not spliced out yet */
 };
 
-/* Infects @task and sets up the pipes.  On failure the task is as it was. */
+/*
+ * Infects @task and sets up the pipes: 0, or -1 with the task as it was (it
+ * can't take a parasite, e.g. no fd left under its RLIMIT_NOFILE), or -2 if
+ * it could not even be cured.
+ */
 int parasite_pages_start(struct parasite_pages *pp, struct compel_task *task);
 /* Adds [addr, addr + len) to what goes next into @x, draining when full. */
 int parasite_pages_queue(struct parasite_pages *pp, struct page_xfer *x, unsigned long addr,
