@@ -244,7 +244,7 @@ static int start_parasite(struct pstree_item *it, enum pages_via via, struct par
 	ret = parasite_pages_start(pp, dump_item(it)->task);
 	if (!ret)
 		return 1;
-	if (ret == -1 && via == VIA_PARASITE) {
+	if (via == VIA_PARASITE) {
 		pr_warn("Task %d: no dump parasite, its pages are read through /proc\n", it->pid);
 		return 0;
 	}

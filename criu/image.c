@@ -528,61 +528,6 @@ int img_write_raw(struct cr_img *img, const void *buf, size_t len)
 	return img_write(img, buf, len);
 }
 
-/* A filesystem without splice support gets the bytes through the buffer. */
-static int splice_by_copy(struct cr_img *img, int pipe_fd, size_t len)
-{
-	char buf[IMG_BUF_SIZE];
-
-	while (len) {
-		ssize_t n = read(pipe_fd, buf, min(len, sizeof(buf)));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				pr_err("%s: %zu bytes missing from the pipe\n", img->path, len);
-			else
-				pr_perror("%s: can't read the pipe", img->path);
-			return -1;
-		}
-		if (img_write(img, buf, (size_t)n))
-			return -1;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-int img_splice_raw(struct cr_img *img, int pipe_fd, size_t len)
-{
-	if (img->fd < 0 || !img->writing) {
-		pr_err("%s: image not open for writing\n", img->path);
-		return -1;
-	}
-	img_refresh_off(img);
-	if (img_flush(img))
-		return -1;
-	while (len) {
-		ssize_t n = splice(pipe_fd, NULL, img->fd, NULL, len, SPLICE_F_MOVE);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EINVAL)
-			return splice_by_copy(img, pipe_fd, len);
-		if (n <= 0) {
-			if (n == 0)
-				pr_err("%s: %zu bytes missing from the pipe at offset %lld\n",
-				       img->path, len, (long long)img->off);
-			else
-				pr_perror("%s: can't splice %zu bytes at offset %lld", img->path,
-					  len, (long long)img->off);
-			return -1;
-		}
-		img->off += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 ssize_t img_read_raw(struct cr_img *img, void *buf, size_t len)
 {
 	if (img->writing) {

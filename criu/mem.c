@@ -261,7 +261,7 @@ static void mem_reader_close(struct mem_reader *r)
 
 /*
  * /proc/PID/mem reads with FOLL_FORCE, so pages of PROT_NONE or write-only
- * mappings come out too, which the task's own vmsplice would refuse.  Two
+ * mappings come out too, which the task itself could not read.  Two
  * copies per byte: the way for what is small or unreadable.
  */
 static int copy_by_read(struct mem_reader *r, unsigned long addr, unsigned long left,

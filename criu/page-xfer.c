@@ -62,11 +62,6 @@ int page_xfer_data(struct page_xfer *x, const void *buf, size_t len)
 	return img_write_raw(x->pi, buf, len);
 }
 
-int page_xfer_splice(struct page_xfer *x, int pipe_fd, size_t len)
-{
-	return img_splice_raw(x->pi, pipe_fd, len);
-}
-
 int page_xfer_write(struct page_xfer *x, unsigned long vaddr, unsigned long nr_pages,
 		    uint32_t flags, const void *buf)
 {

@@ -60,8 +60,6 @@ void pb_free(void *msg);
 
 /* Raw payload after a message, or the whole content of a raw image. */
 int img_write_raw(struct cr_img *img, const void *buf, size_t len);
-/* Moves @len bytes out of the pipe @pipe_fd into the image (splice: no copy in criu). */
-int img_splice_raw(struct cr_img *img, int pipe_fd, size_t len);
 /* Bytes read, fewer than @len only at the end of file; -1 on error. */
 ssize_t img_read_raw(struct cr_img *img, void *buf, size_t len);
 /* Exactly @len bytes or -1 with a "truncated" error. */

@@ -12,7 +12,7 @@
 struct page_run {
 	unsigned long start;
 	unsigned long nr_pages;
-	bool readable; /* the task itself can read them (its parasite can vmsplice them) */
+	bool readable; /* the task itself can read them (its parasite can copy them) */
 };
 
 /* Pages of one task chosen for the image, in address order. */

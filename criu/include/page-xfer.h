@@ -28,12 +28,11 @@ struct page_xfer {
 int open_page_xfer(struct page_xfer *x, int dfd, unsigned int id, unsigned int pages_id);
 /*
  * An entry for @nr_pages at @vaddr; for PE_PRESENT their bytes follow, in
- * entry order, through page_xfer_data() or page_xfer_splice().
+ * entry order, through page_xfer_data().
  */
 int page_xfer_add(struct page_xfer *x, unsigned long vaddr, unsigned long nr_pages,
 		  uint32_t flags);
 int page_xfer_data(struct page_xfer *x, const void *buf, size_t len);
-int page_xfer_splice(struct page_xfer *x, int pipe_fd, size_t len);
 /* Both at once: describes @nr_pages at @vaddr and, for PE_PRESENT, writes @buf. */
 int page_xfer_write(struct page_xfer *x, unsigned long vaddr, unsigned long nr_pages,
 		    uint32_t flags, const void *buf);

@@ -10,51 +10,40 @@
 
 #include "compel/rpc.h"
 
+/*
+ * The argument area (shared memory, mapped in the task and in criu) holds
+ * struct parasite_pages_args and, from PARASITE_SLOTS_OFF on, two slots of
+ * PARASITE_SLOT_SIZE bytes.  PARASITE_CMD_COPY + N copies the runs of
+ * copy[N].iovs[] one after the other into slot N: the task's CPU copies
+ * its memory out with a plain memcpy while criu writes the other slot into
+ * the image from its own CPU.
+ */
 enum {
-	/* Make up to nr_pipes pipes of pipe_size bytes; answers how many it made. */
-	PARASITE_CMD_PIPES = COMPEL_CMD_USER,
-	/* Send the read ends of the pipes made (SCM_RIGHTS) and close them here. */
-	PARASITE_CMD_SEND_PIPES,
-	/* Close the write ends: the task is left with the fds it had. */
-	PARASITE_CMD_CLOSE_PIPES,
-	/*
-	 * PARASITE_CMD_DRAIN + N: vmsplice drain[N].iovs[] into that batch's
-	 * pipes, in order, filling one pipe after the other.  Two batches let
-	 * criu empty one while the task fills the other.
-	 */
-	PARASITE_CMD_DRAIN,
-	PARASITE_CMD_DRAIN_LAST = PARASITE_CMD_DRAIN + 1,
+	PARASITE_CMD_COPY = COMPEL_CMD_USER,
+	PARASITE_CMD_COPY_LAST = PARASITE_CMD_COPY + 1,
 };
 
-/*
- * Pipes are filled with whole pages only, so a pipe of N bytes takes N bytes;
- * the pages stay referenced, not copied, until criu splices them out.
- */
-#define PARASITE_MAX_PIPES 16
-#define PARASITE_MAX_IOVS 1024 /* the kernel's UIO_MAXIOV */
+#define PARASITE_NR_SLOTS 2
+#define PARASITE_SLOT_SIZE (4U << 20)
+#define PARASITE_MAX_IOVS 1024
 
 struct parasite_iov {
 	uint64_t base;
 	uint64_t len;
 };
 
-#define PARASITE_NR_DRAINS 2
-
-struct parasite_drain {
-	uint32_t first_pipe, nr_pipes;       /* the pipes of this batch */
-	uint32_t nr_iovs;                    /* entries of iovs[] */
+struct parasite_copy {
+	uint32_t nr_iovs;
 	uint32_t pad;
-	uint64_t filled[PARASITE_MAX_PIPES]; /* out: bytes put into each of its pipes */
 	struct parasite_iov iovs[PARASITE_MAX_IOVS];
 };
 
 struct parasite_pages_args {
-	uint32_t nr_pipes;  /* PIPES: wanted in, made out */
-	uint32_t pipe_size; /* PIPES: size asked for each pipe */
-	uint32_t size[PARASITE_MAX_PIPES]; /* out: each pipe's capacity in bytes */
-	int32_t wr_fd[PARASITE_MAX_PIPES]; /* the write ends, fds of the task */
-	int32_t rd_fd[PARASITE_MAX_PIPES]; /* the read ends until SEND_PIPES */
-	struct parasite_drain drain[PARASITE_NR_DRAINS];
+	struct parasite_copy copy[PARASITE_NR_SLOTS];
 };
+
+/* Page aligned, after the control part. */
+#define PARASITE_SLOTS_OFF ((sizeof(struct parasite_pages_args) + 4095) & ~4095UL)
+#define PARASITE_ARGS_SIZE (PARASITE_SLOTS_OFF + PARASITE_NR_SLOTS * (uint64_t)PARASITE_SLOT_SIZE)
 
 #endif

@@ -24,7 +24,7 @@ struct stage {
 
 /*
  * Points inside a stage that tests make fail with CRIU_FAIL_STAGE=POINT too
- * (pages-drain, pages-close: the dump parasite's page transfer).
+ * (pages-copy: the dump parasite's copy of a task's pages).
  */
 bool fault_injected(const char *point);
 

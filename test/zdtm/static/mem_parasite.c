@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Enough memory (24 MiB) for criu to take it through its dump parasite, in
+ * Enough memory (21 MiB) for criu to take it through its dump parasite, in
  * readable areas on both sides of an area it can't read (PROT_NONE, with
- * data), so that pages leave through the parasite's pipes and through
+ * data), so that pages leave through the parasite's shared slots and through
  * /proc/PID/mem in turn.  After restore every byte must be there; the task
- * must have the same fds as before (the parasite's pipes are gone) and the
- * same signal mask.  With STRICT_MAPS (the dumpfail variants, where the task
+ * must have the same fds as before (the parasite's are gone) and the same
+ * signal mask.  With STRICT_MAPS (the dumpfail variants, where the task
  * is never restored) /proc/self/maps must not have changed at all: no
  * parasite mapping left behind.  With FREE_FDS the task can open only that
  * many more fds (RLIMIT_NOFILE): too few for the parasite, whose pages are
- * then read through /proc, or enough for a single pipe.
+ * then read through /proc, or just enough for it.
  */
 #include <dirent.h>
 #include <signal.h>

@@ -68,22 +68,6 @@ static inline long sys_close(int fd)
 	return std_syscall1(__NR_close, fd);
 }
 
-static inline long sys_pipe2(int fds[2], int flags)
-{
-	return std_syscall2(__NR_pipe2, fds, flags);
-}
-
-static inline long sys_fcntl(int fd, int cmd, long arg)
-{
-	return std_syscall3(__NR_fcntl, fd, cmd, arg);
-}
-
-static inline long sys_vmsplice(int fd, const struct std_iovec *iov, unsigned long nr,
-				unsigned int flags)
-{
-	return std_syscall4(__NR_vmsplice, fd, iov, nr, flags);
-}
-
 static inline long sys_getpid(void)
 {
 	return std_syscall0(__NR_getpid);

@@ -3,12 +3,9 @@
 #define COMPEL_STD_ASM_SYSCALL_NR_H
 
 /* arm64 (generic table) system call numbers the parasite side uses. */
-#define __NR_fcntl 25
 #define __NR_close 57
-#define __NR_pipe2 59
 #define __NR_read 63
 #define __NR_write 64
-#define __NR_vmsplice 75
 #define __NR_rt_sigaction 134
 #define __NR_rt_sigprocmask 135
 #define __NR_getpid 172

@@ -11,11 +11,8 @@
 #define __NR_rt_sigaction 13
 #define __NR_rt_sigprocmask 14
 #define __NR_getpid 39
-#define __NR_fcntl 72
 #define __NR_sendmsg 46
 #define __NR_recvmsg 47
 #define __NR_gettid 186
-#define __NR_vmsplice 278
-#define __NR_pipe2 293
 
 #endif
