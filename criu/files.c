@@ -310,25 +310,6 @@ static int add_seen(struct files_dump_ctx *ctx, const struct fd_parms *p, uint32
 
 /* ---------------------------------------------------------------- one fd */
 
-static int read_text(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0) {
-		pr_perror("Can't open %s", path);
-		return -1;
-	}
-	n = read(fd, buf, len - 1);
-	if (n < 0)
-		pr_perror("Can't read %s", path);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
-}
-
 static int fill_fd_parms(int pidfd, struct fd_parms *p)
 {
 	char path[64], val[64];
@@ -345,7 +326,7 @@ static int fill_fd_parms(int pidfd, struct fd_parms *p)
 	p->link[n] = '\0';
 
 	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", p->pid, p->fd);
-	if (read_text(path, p->fdinfo, sizeof(p->fdinfo)))
+	if (read_proc_file(path, p->fdinfo, sizeof(p->fdinfo)) < 0)
 		return -1;
 	if (fdinfo_field(p->fdinfo, "flags", val, sizeof(val)) || sscanf(val, "%o", &flags) != 1) {
 		pr_err("No flags in %s\n", path);
@@ -675,7 +656,7 @@ int files_dump_reg_fd(struct files_dump_ctx *ctx, pid_t pid, int lfd, unsigned i
 	}
 	p->link[n] = '\0';
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", lfd);
-	if (!read_text(path, p->fdinfo, sizeof(p->fdinfo)) &&
+	if (read_proc_file(path, p->fdinfo, sizeof(p->fdinfo)) >= 0 &&
 	    !fdinfo_field(p->fdinfo, "mnt_id", val, sizeof(val)))
 		p->mnt_id = atoi(val);
 	if (!reg_file_ops.match(p)) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Enough memory (21 MiB) for criu to take it through its dump parasite, in
+ * Enough memory (41 MiB) for criu to take it through its dump parasite, in
  * readable areas on both sides of an area it can't read (PROT_NONE, with
  * data), so that pages leave through the parasite's shared slots and through
  * /proc/PID/mem in turn.  After restore every byte must be there; the task
@@ -18,7 +18,7 @@
 
 #include "zdtmtst.h"
 
-#define BIG (10UL << 20)
+#define BIG (20UL << 20)
 #define HIDDEN (1UL << 20)
 
 static int fd_list(char *out, size_t size)
