@@ -26,14 +26,11 @@
 #include "dump.h"
 #include "image.h"
 #include "log.h"
+#include "restart.h"
 #include "pstree.h"
 
 /* Linux 5.13; glibc 2.36's enum lacks it. */
 #define PTRACE_GET_RSEQ_CONFIGURATION_REQ 0x420f
-#define ERESTARTSYS 512
-#define ERESTARTNOINTR 513
-#define ERESTARTNOHAND 514
-#define ERESTART_RESTARTBLOCK 516
 #define NR_RLIMITS 16
 #define NR_SIGS 64
 
@@ -197,13 +194,24 @@ static bool read_timespec(struct scratch *s, uint64_t addr, struct timespec *ts)
 	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000L;
 }
 
-/* The kernel wrote the time left at rmtp: a valid time, at most the request. */
+/*
+ * The kernel wrote the time left at rmtp: a valid time, at most the request
+ * plus the timer slack (the time left counts to the timer's end, slack
+ * included: 20 ms asked, 20.000687 ms left was seen).  A second of margin
+ * covers any slack a program would set and still rejects what is no sleep.
+ */
 static bool read_sleep(struct scratch *s, const struct sleep_args *a)
 {
 	struct timespec req, rem;
 
-	if (!read_timespec(s, a->req, &req) || !read_timespec(s, a->rmtp, &rem))
+	if (!read_timespec(s, a->req, &req) || !read_timespec(s, a->rmtp, &rem)) {
+		pr_debug("No sleep times at %#llx/%#llx\n", (unsigned long long)a->req,
+			 (unsigned long long)a->rmtp);
 		return false;
+	}
+	pr_debug("Sleep of %ld.%09ld s, %ld.%09ld s left\n", (long)req.tv_sec, req.tv_nsec,
+		 (long)rem.tv_sec, rem.tv_nsec);
+	req.tv_sec += 1;
 	return rem.tv_sec < req.tv_sec || (rem.tv_sec == req.tv_sec && rem.tv_nsec <= req.tv_nsec);
 }
 

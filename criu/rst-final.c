@@ -18,9 +18,11 @@
 #include "compel/compel.h"
 #include "compel/state.h"
 #include "log.h"
+#include "restart.h"
 #include "restore.h"
 
 #define LEADER_EXIT_WAIT_MS 10000
+#define SLEEP_ENTRY_WAIT_MS 10000
 
 static int load_thread(struct compel_task *task, unsigned int idx, const CoreEntry *core)
 {
@@ -139,6 +141,54 @@ static int release_task(const struct pstree_item *it, struct compel_task *task, 
 	return compel_unfreeze(task);
 }
 
+/*
+ * A thread restored in a sleep (see park_thread() in the restorer) must be
+ * seized inside it: only then does the kernel hold the restart data its
+ * registers' restart_syscall continues from.  One seized on its way into
+ * the sleep would get EINTR instead.
+ */
+static bool sleeps_entered(const struct pstree_item *it, struct compel_task *task)
+{
+	struct rst_item *ri = rst_item(it);
+	unsigned int i;
+
+	for (i = it->leader_exited ? 1 : 0; i < it->nr_threads; i++) {
+		const ThreadCoreEntry *tc = ri->cores[i]->thread_core;
+		const struct compel_regs *r;
+		int idx = thread_index(task, it->threads[i]);
+
+		if (!tc || !tc->has_sleep_rmtp || !tc->sleep_rmtp || idx < 0)
+			continue;
+		r = compel_thread_regs(task, idx);
+		/* Parked on the futex: the sleep call failed, EINTR it is. */
+		if ((long)r->gp.orig_rax == SYS_futex)
+			continue;
+		if ((long)r->gp.orig_rax != SYS_clock_nanosleep ||
+		    (long)r->gp.rax != -ERESTART_RESTARTBLOCK)
+			return false;
+	}
+	return true;
+}
+
+static struct compel_task *seize_task(const struct pstree_item *it)
+{
+	struct timespec nap = { 0, 100000 };
+	struct compel_task *task;
+	int i;
+
+	for (i = 0; i < SLEEP_ENTRY_WAIT_MS * 10; i++) {
+		task = compel_freeze(it->pid, 0);
+		if (!task || sleeps_entered(it, task))
+			return task;
+		pr_debug("Task %d: a thread is not in its sleep yet, once more\n", it->pid);
+		if (compel_unfreeze(task))
+			return NULL;
+		nanosleep(&nap, NULL);
+	}
+	pr_err("A thread of task %d did not get back into its sleep\n", it->pid);
+	return NULL;
+}
+
 int finalize_restore(struct restore_ctx *ctx)
 {
 	struct compel_task **tasks = calloc(ctx->tree.nr_items, sizeof(*tasks));
@@ -156,7 +206,7 @@ int finalize_restore(struct restore_ctx *ctx)
 			ret = -1;
 			break;
 		}
-		tasks[i] = compel_freeze(it->pid, 0);
+		tasks[i] = seize_task(it);
 		if (!tasks[i] || load_task(ctx, it, tasks[i])) {
 			pr_err("Can't hand the registers over to task %d\n", it->pid);
 			ret = -1;
