@@ -24,7 +24,7 @@ enum {
 };
 
 #define PARASITE_NR_SLOTS 2
-#define PARASITE_SLOT_SIZE (4U << 20)
+#define PARASITE_SLOT_SIZE (2U << 20)
 #define PARASITE_MAX_IOVS 1024
 
 struct parasite_iov {
