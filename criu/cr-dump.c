@@ -235,7 +235,7 @@ static int stage_tasks(void *arg)
 		struct pstree_item *it = ctx->tree.items[i];
 		struct proc_status *st;
 
-		if (dump_task_core(ctx, it))
+		if (stages_interrupted() || dump_task_core(ctx, it))
 			return -1;
 		if (!dump_item(it)->task)
 			continue;
@@ -271,7 +271,8 @@ static int stage_files_mm(void *arg)
 
 		if (!dump_item(it)->task)
 			continue;
-		if (files_dump_task(ctx->files, pstree_proc_pid(it), (uint32_t)it->pid) ||
+		if (stages_interrupted() ||
+		    files_dump_task(ctx->files, pstree_proc_pid(it), (uint32_t)it->pid) ||
 		    dump_task_mm(ctx, it))
 			return -1;
 	}
@@ -422,6 +423,7 @@ int cr_dump(const struct cr_options *o)
 		return 1;
 	}
 	unlinkat(ctx.dfd, "inventory.img", 0);
+	stages_catch_signals();
 	if (run_stages(dump_stages, ARRAY_SIZE(dump_stages), &ctx))
 		goto out;
 
@@ -437,5 +439,6 @@ int cr_dump(const struct cr_options *o)
 	ret = 0;
 out:
 	close(ctx.dfd);
+	stages_release_signals();
 	return ret;
 }

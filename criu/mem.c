@@ -17,6 +17,7 @@
 #include "page-xfer.h"
 #include "pagemap-scan.h"
 #include "parasite-pages.h"
+#include "stages.h"
 
 #undef LOG_PREFIX
 #define LOG_PREFIX "mem: "
@@ -281,7 +282,11 @@ static int copy_by_read(struct mem_reader *r, unsigned long addr, unsigned long 
 	}
 	while (left) {
 		size_t len = min(left, COPY_CHUNK);
-		ssize_t got = pread(r->fd, r->buf, len, (off_t)addr);
+		ssize_t got;
+
+		if (stages_interrupted())
+			return -1;
+		got = pread(r->fd, r->buf, len, (off_t)addr);
 
 		if (got != (ssize_t)len) {
 			if (got < 0)

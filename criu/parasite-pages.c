@@ -104,7 +104,7 @@ int parasite_pages_queue(struct parasite_pages *pp, struct page_xfer *x, unsigne
 		size_t n;
 
 		if (c->nr_iovs == PARASITE_MAX_IOVS || pp->queued[s] == PARASITE_SLOT_SIZE) {
-			if (copy_cur(pp, x))
+			if (stages_interrupted() || copy_cur(pp, x))
 				return -1;
 			continue;
 		}

@@ -28,6 +28,17 @@ struct stage {
  */
 bool fault_injected(const char *point);
 
+/*
+ * SIGINT, SIGTERM and SIGHUP (a runtime giving up on criu) no longer kill
+ * criu at once: the running stage fails at its next check of
+ * stages_interrupted() and everything done so far is undone.
+ */
+void stages_catch_signals(void);
+/* Puts the old actions back and, if one of the signals came, raises it again. */
+void stages_release_signals(void);
+/* True once one of those signals came (logged the first time). */
+bool stages_interrupted(void);
+
 /* Returns 0 if every stage ran, -1 after unwinding. */
 int run_stages(const struct stage *stages, int nr, void *ctx);
 
