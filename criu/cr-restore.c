@@ -669,8 +669,13 @@ int cr_restore(const struct cr_options *o)
 		return 1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &ctx.times.start);
-	if (run_stages(restore_stages, ARRAY_SIZE(restore_stages), &ctx))
+	/* Until the tree runs, a SIGTERM undoes the restore (no tasks left behind). */
+	stages_catch_signals();
+	if (run_stages(restore_stages, ARRAY_SIZE(restore_stages), &ctx)) {
+		stages_release_signals();
 		goto out;
+	}
+	stages_release_signals();
 	clock_gettime(CLOCK_MONOTONIC, &ctx.times.end);
 	pr_info("Restore finished: root task %d\n", ctx.root_pid);
 	/* The tree runs already: a stats failure is only worth a warning. */

@@ -7,48 +7,10 @@
 . "$(dirname "$0")/realprog/lib.bash"
 need setsid python3
 
-cat >"$W/big.py" <<'PY'
-import hashlib, os, signal, time
-
-buf = bytearray(os.urandom(1 << 20)) * 768
-for i in range(0, len(buf), 4096 * 97):
-    buf[i] = i % 251
-counter = 0
-
-
-def report(signo, frame):
-    with open("report", "a") as f:
-        f.write("%s %d\n" % (hashlib.sha256(buf).hexdigest(), counter))
-
-
-signal.signal(signal.SIGUSR1, report)
-with open("ready", "w") as f:
-    f.write("%d\n" % os.getpid())
-while True:
-    counter += 1
-    time.sleep(0.01)
-PY
-
-reports() { if [ -e "$W/report" ]; then wc -l <"$W/report"; else echo 0; fi; }
-more_reports() { [ "$(reports)" -gt "$1" ]; }
-ask() {
-	local n
-	n=$(reports)
-	kill -USR1 "$PID" || fail "can't signal $PID"
-	wait_for 300 more_reports "$n" || fail "no report from the program"
-	REPORT=$(tail -n 1 "$W/report")
-}
-
-start() {
-	rm -f "$W/ready" "$W/report"
-	start_prog "$W/out" "$W/err" /dev/null python3 big.py
-	wait_for 600 test -s "$W/ready" || fail "python did not get ready: $(cat "$W/err")"
-	ask
-	R1=$REPORT
-}
+. "$(dirname "$0")/realprog/big-data.bash"
 
 [ "$NOCR" = 1 ] && skip "needs criu"
-start
+start_big
 delay=0.02
 for attempt in 1 2 3 4 5 6 7 8; do
 	d=$W/dump.$attempt
@@ -63,11 +25,11 @@ for attempt in 1 2 3 4 5 6 7 8; do
 		[ "$rc" = 143 ] || fail "criu ended with $rc, not killed by its SIGTERM"
 		[ ! -e "$d/inventory.img" ] || fail "an interrupted dump left inventory.img"
 		gone "$PID" && fail "the program died with the interrupted dump"
-		ask
+		ask_big
 		r2=$REPORT
 		[ "${r2% *}" = "${R1% *}" ] || fail "the data changed: '$R1' -> '$r2'"
 		sleep 0.3
-		ask
+		ask_big
 		[ "${REPORT#* }" -gt "${r2#* }" ] || fail "the program does not run on: $REPORT"
 		say "interrupted after ${delay}s (attempt $attempt): released, data intact, counting"
 		exit 0
@@ -75,7 +37,7 @@ for attempt in 1 2 3 4 5 6 7 8; do
 	if [ "$rc" = 0 ]; then
 		# done before the signal: the program was dumped and killed
 		wait_gone "$PID" 100 || fail "pid $PID alive after a finished dump"
-		start
+		start_big
 		delay=$(python3 -c "print($delay / 2)")
 	else
 		# killed before it caught signals: nothing was done to the program
