@@ -1,19 +1,11 @@
 #!/bin/bash
 # For the scripts around realprog/big-data.py (sourced after lib.bash):
 # start_big starts it and sets R1 to its first report; ask_big asks for a
-# report and sets REPORT ("SHA256 COUNTER").
+# report and sets REPORT ("SHA256 COUNTER"), see ask_report in lib.bash.
 cp "$(dirname "${BASH_SOURCE[0]}")/big-data.py" "$W/big.py"
 
-big_reports() { if [ -e "$W/report" ]; then wc -l <"$W/report"; else echo 0; fi; }
-big_more_reports() { [ "$(big_reports)" -gt "$1" ]; }
-
-ask_big() {
-	local n
-	n=$(big_reports)
-	kill -USR1 "$PID" || fail "can't signal $PID"
-	wait_for 300 big_more_reports "$n" || fail "no report from the program"
-	REPORT=$(tail -n 1 "$W/report")
-}
+# hashing 768 MiB takes a while
+ask_big() { ask_report 300; }
 
 start_big() {
 	rm -f "$W/ready" "$W/report"

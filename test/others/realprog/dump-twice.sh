@@ -35,14 +35,8 @@ while True:
     time.sleep(0.01)
 PY
 
-reports() { if [ -e "$W/report" ]; then wc -l <"$W/report"; else echo 0; fi; }
-more_reports() { [ "$(reports)" -gt "$1" ]; }
 ask() {
-	local n
-	n=$(reports)
-	kill -USR1 "$PID" || fail "can't signal $PID"
-	wait_for 100 more_reports "$n" || fail "no report from the program"
-	REPORT=$(tail -n 1 "$W/report")
+	ask_report
 	COUNTER=$(sed -n 's/.* counter=\([0-9]*\)$/\1/p' <<<"$REPORT")
 	STATE=${REPORT% counter=*}
 }

@@ -195,3 +195,15 @@ criu_restore() {
 	gone "$PID" && fail "the restored program is not running"
 	return 0
 }
+
+# ask_report [TENTHS]: SIGUSR1 to $PID, whose handler appends a line to
+# $W/report; REPORT gets that line (waits up to TENTHS, default 100)
+report_lines() { if [ -e "$W/report" ]; then wc -l <"$W/report"; else echo 0; fi; }
+more_report_lines() { [ "$(report_lines)" -gt "$1" ]; }
+ask_report() {
+	local n
+	n=$(report_lines)
+	kill -USR1 "$PID" || fail "can't signal $PID"
+	wait_for "${1:-100}" more_report_lines "$n" || fail "no report from the program"
+	REPORT=$(tail -n 1 "$W/report")
+}

@@ -39,16 +39,7 @@ while True:
     time.sleep(0.01)
 PY
 
-reports() { if [ -e "$W/report" ]; then wc -l <"$W/report"; else echo 0; fi; }
-more_reports() { [ "$(reports)" -gt "$1" ]; }
-# ask for a report: REPORT gets it (the last line of the report file)
-ask() {
-	local n
-	n=$(reports)
-	kill -USR1 "$PID" || fail "can't signal $PID"
-	wait_for 100 more_reports "$n" || fail "no report from the program"
-	REPORT=$(tail -n 1 "$W/report")
-}
+ask() { ask_report; }
 counter_of() { sed -n 's/.* counter=\([0-9]*\)$/\1/p' <<<"$1"; }
 state_of() { sed 's/ counter=.*//' <<<"$1"; }
 
