@@ -226,3 +226,21 @@ int tcp_init_client(int family, const char *addr, unsigned short port)
 	}
 	return sk;
 }
+
+/*
+ * For tests whose threads spin in a loop that counts its iterations: after
+ * restore each must still count (or have left its loop: it saw something
+ * change, which the test reports itself).  Gives it a minute on a slow host.
+ */
+int spin_goes_on(const volatile uint64_t *iters, const volatile int *done)
+{
+	uint64_t seen = *iters;
+	int i;
+
+	for (i = 0; i < 60000; i++) {
+		if (*iters != seen || *done)
+			return 1;
+		usleep(1000);
+	}
+	return 0;
+}

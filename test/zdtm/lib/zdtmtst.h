@@ -158,6 +158,8 @@ extern int read_data(int fd, void *buf, size_t len);
 extern int write_data(int fd, const void *buf, size_t len);
 /* Read a whole small file into buf (NUL terminated); returns its length. */
 extern ssize_t read_file(const char *path, char *buf, size_t size);
+/* 1 if *iters still moves (or *done is set) within a minute, else 0. */
+extern int spin_goes_on(const volatile uint64_t *iters, const volatile int *done);
 
 /*
  * Synchronisation between the processes of one test (over a pipe, so that

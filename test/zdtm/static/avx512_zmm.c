@@ -9,7 +9,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
-#include <time.h>
 
 #include "zdtmtst.h"
 
@@ -101,7 +100,6 @@ static __attribute__((target("avx512f"))) void *spin(void *arg)
 int main(int argc, char **argv)
 {
 	pthread_t th[NTHREADS];
-	uint64_t iters;
 	int i, j, k, ret = 0;
 
 	test_init(argc, argv);
@@ -127,12 +125,7 @@ int main(int argc, char **argv)
 	test_waitsig();
 
 	for (i = 0; i < NTHREADS; i++) {
-		time_t deadline = time(NULL) + 60;
-
-		iters = ctl[i].iters;
-		while (ctl[i].iters == iters && !ctl[i].done && time(NULL) < deadline)
-			usleep(1000);
-		if (ctl[i].iters == iters && !ctl[i].done) {
+		if (!spin_goes_on(&ctl[i].iters, &ctl[i].done)) {
 			fail("thread %d does not spin any more", i);
 			ret = 1;
 		}

@@ -8,7 +8,6 @@
  */
 #include <pthread.h>
 #include <signal.h>
-#include <time.h>
 
 #include "zdtmtst.h"
 
@@ -77,7 +76,6 @@ static void *spin(void *arg)
 int main(int argc, char **argv)
 {
 	pthread_t th[NTHREADS];
-	uint64_t iters;
 	int i, j, ret = 0;
 
 	test_init(argc, argv);
@@ -98,21 +96,8 @@ int main(int argc, char **argv)
 	test_waitsig();
 
 	for (i = 0; i < NTHREADS; i++) {
-		struct timespec deadline;
-
 		/* still spinning? (a finished loop means a register changed) */
-		iters = ctl[i].iters;
-		clock_gettime(CLOCK_MONOTONIC, &deadline);
-		deadline.tv_sec += 60;
-		while (ctl[i].iters == iters && !ctl[i].done) {
-			struct timespec now;
-
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			if (now.tv_sec > deadline.tv_sec)
-				break;
-			usleep(1000);
-		}
-		if (ctl[i].iters == iters && !ctl[i].done) {
+		if (!spin_goes_on(&ctl[i].iters, &ctl[i].done)) {
 			fail("thread %d does not spin any more", i);
 			ret = 1;
 		}
