@@ -4,7 +4,8 @@
  * a group leader exited and were reaped while a child of theirs lives on in
  * their session or group (reparented to the test, a child subreaper).
  * Restore has to recreate both without the leaders, whose pids must stay
- * free afterwards.
+ * free afterwards.  With ZOMBIES (zombie_leaders) the leaders are not
+ * reaped: they must come back as zombies with their exit codes.
  */
 #include <signal.h>
 #include <sys/prctl.h>
@@ -16,12 +17,14 @@ enum { GROUP, SESSION, NLEADERS };
 
 struct leader {
 	pid_t pid, survivor;
+	int code;
 };
 
 static struct leader leaders[NLEADERS];
+
 static pid_t my_pid;
 
-static void survivor(int wfd)
+static void survivor(int wfd, pid_t leader)
 {
 	pid_t pgid, sid;
 
@@ -35,8 +38,8 @@ static void survivor(int wfd)
 	close(wfd);
 	test_waitsig();
 	if (getppid() != my_pid || getpgid(0) != pgid || getsid(0) != sid) {
-		fail("survivor %d: ppid %d pgid %d sid %d, expected %d %d %d", getpid(),
-		     getppid(), getpgid(0), getsid(0), my_pid, pgid, sid);
+		fail("survivor of %d: ppid %d pgid %d sid %d, expected %d %d %d", leader, getppid(),
+		     getpgid(0), getsid(0), my_pid, pgid, sid);
 		_exit(1);
 	}
 	_exit(0);
@@ -44,8 +47,8 @@ static void survivor(int wfd)
 
 static void start_leader(struct leader *l, int session, int wfd)
 {
-	int p[2], status;
 	pid_t pid;
+	int p[2];
 
 	if (pipe(p)) {
 		pr_perror("pipe");
@@ -67,11 +70,11 @@ static void start_leader(struct leader *l, int session, int wfd)
 			_exit(2);
 		if (s == 0) {
 			close(p[1]);
-			survivor(wfd);
+			survivor(wfd, getppid());
 		}
 		if (write(p[1], &s, sizeof(s)) != sizeof(s))
 			_exit(2);
-		_exit(0);
+		_exit(l->code);
 	}
 	close(p[1]);
 	if (read(p[0], &l->survivor, sizeof(pid_t)) != sizeof(pid_t)) {
@@ -80,10 +83,21 @@ static void start_leader(struct leader *l, int session, int wfd)
 	}
 	close(p[0]);
 	l->pid = pid;
-	if (waitpid(pid, &status, 0) != pid || status) {
-		pr_err("leader %d ended with 0x%x", pid, status);
+#ifdef ZOMBIES
+	if (waitid(P_PID, pid, &(siginfo_t){}, WEXITED | WNOWAIT)) {
+		pr_perror("waitid");
 		exit(1);
 	}
+#else
+	{
+		int status;
+
+		if (waitpid(pid, &status, 0) != pid || status) {
+			pr_err("leader %d ended with 0x%x", pid, status);
+			exit(1);
+		}
+	}
+#endif
 }
 
 int main(int argc, char **argv)
@@ -101,6 +115,10 @@ int main(int argc, char **argv)
 		pr_perror("pipe");
 		return 1;
 	}
+#ifdef ZOMBIES
+	leaders[GROUP].code = 3;
+	leaders[SESSION].code = 4;
+#endif
 	for (i = 0; i < NLEADERS; i++)
 		start_leader(&leaders[i], i == SESSION, p[1]);
 	close(p[1]);
@@ -129,16 +147,28 @@ int main(int argc, char **argv)
 		ret = 1;
 	}
 	for (i = 0; i < NLEADERS; i++) {
+#ifndef ZOMBIES
 		if (kill(leaders[i].pid, 0) == 0 || errno != ESRCH) {
 			fail("the dead leader's pid %d is in use", leaders[i].pid);
 			ret = 1;
 		}
+#endif
 		kill(leaders[i].survivor, SIGTERM);
 		if (waitpid(leaders[i].survivor, &status, 0) != leaders[i].survivor ||
 		    !WIFEXITED(status) || WEXITSTATUS(status)) {
 			fail("survivor %d ended with 0x%x", leaders[i].survivor, status);
 			ret = 1;
 		}
+#ifdef ZOMBIES
+		if (waitpid(leaders[i].pid, &status, WNOHANG) != leaders[i].pid) {
+			fail("leader %d is not a zombie any more", leaders[i].pid);
+			ret = 1;
+		} else if (!WIFEXITED(status) || WEXITSTATUS(status) != leaders[i].code) {
+			fail("leader %d: status 0x%x, expected code %d", leaders[i].pid, status,
+			     leaders[i].code);
+			ret = 1;
+		}
+#endif
 	}
 	if (waitpid(-1, &status, WNOHANG) != -1 || errno != ECHILD) {
 		fail("a child is left over");
