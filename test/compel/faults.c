@@ -95,6 +95,33 @@ static bool same_file(int fd, pid_t pid, int rfd)
 	return !fstat(fd, &a) && !stat(path, &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/* Two pipes' write ends go into the task; what it writes comes out here. */
+static void give_fds(struct compel_parasite *p, pid_t pid)
+{
+	int pipes[2][2], out[2], ret = -1, fds_before = proc_count_fds(pid), i;
+	char buf[16];
+	ssize_t n;
+
+	if (pipe(pipes[0]) || pipe(pipes[1])) {
+		EXPECT(0, "give fds: no pipes");
+		return;
+	}
+	out[0] = pipes[0][1];
+	out[1] = pipes[1][1];
+	EXPECT(!compel_rpc_call(p, TEST_CMD_RECV_FDS), "give fds: can't send the command");
+	EXPECT(!compel_send_fds(p, out, 2), "give fds: can't send them");
+	EXPECT(!compel_rpc_sync(p, TEST_CMD_RECV_FDS, &ret) && ret > 0, "give fds: got %d", ret);
+	for (i = 0; i < 2; i++) {
+		close(pipes[i][1]);
+		n = read(pipes[i][0], buf, sizeof(buf) - 1);
+		buf[n > 0 ? n : 0] = '\0';
+		EXPECT(n == 4 && buf[3] == '0' + (i ? ret % 1000 : ret / 1000) % 10,
+		       "give fds: pipe %d read '%s' (fds %d)", i, buf, ret);
+		close(pipes[i][0]);
+	}
+	EXPECT(proc_count_fds(pid) == fds_before, "give fds: the task kept one");
+}
+
 static void pass_fds(pid_t pid)
 {
 	struct compel_parasite *p;
@@ -116,6 +143,7 @@ static void pass_fds(pid_t pid)
 			EXPECT(same_file(fds[i], pid, i), "fd %d is not the target's", i);
 			close(fds[i]);
 		}
+		give_fds(p, pid);
 		EXPECT(!compel_rpc_call_sync(p, TEST_CMD_LOG, &ret) && !ret, "log command");
 		EXPECT(test_blob.nr_relocs >= 2, "the blob has %zu relocations",
 		       test_blob.nr_relocs);

@@ -43,6 +43,12 @@ int compel_rpc_call_sync(struct compel_parasite *p, unsigned int cmd, int *ret);
 int compel_recv_fds(struct compel_parasite *p, int *fds, unsigned int nr);
 
 /*
+ * Send @nr of our fds to the parasite during a command that takes them with
+ * std_recv_fds(); they arrive as new fds of the target (close-on-exec).
+ */
+int compel_send_fds(struct compel_parasite *p, const int *fds, unsigned int nr);
+
+/*
  * Run @cmd on thread @idx (the daemon must be idle, i.e. no command in
  * flight); the parasite's return value is stored in @ret.
  */

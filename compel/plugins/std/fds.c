@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Passing fds to compel with SCM_RIGHTS, in batches the receiver expects. */
+/* Passing fds with compel over SCM_RIGHTS, in batches of a count and that many fds. */
 
 #include "compel/plugins/std/std.h"
 
@@ -39,6 +39,58 @@ int std_send_fds(const int *fds, unsigned int nr)
 			return ret;
 		fds += n;
 		nr -= n;
+	}
+	return 0;
+}
+
+#define STD_MSG_CMSG_CLOEXEC 0x40000000
+#define STD_MSG_CTRUNC 0x8
+#define EMFILE_ 24
+#define EPROTO_ 71
+
+static int recv_batch(int sock, int *fds, unsigned int nr)
+{
+	uint64_t ctl[(CMSG_LEN_FDS(COMPEL_MAX_FDS_PER_MSG) + 7) / 8];
+	struct std_cmsghdr *c = (struct std_cmsghdr *)ctl;
+	uint32_t count = 0, got = 0, i;
+	struct std_iovec iov = { .base = &count, .len = sizeof(count) };
+	struct std_msghdr h = {
+		.iov = &iov,
+		.iovlen = 1,
+		.control = ctl,
+		.controllen = (CMSG_LEN_FDS(nr) + 7) & ~7UL,
+	};
+	long ret;
+
+	ret = sys_recvmsg(sock, &h, STD_MSG_CMSG_CLOEXEC);
+	if (ret < 0)
+		return ret;
+	if (h.controllen >= sizeof(*c) && c->level == STD_SOL_SOCKET && c->type == STD_SCM_RIGHTS)
+		got = (c->len - sizeof(*c)) / sizeof(int);
+	if (ret == sizeof(count) && count == nr && got == nr && !(h.flags & STD_MSG_CTRUNC)) {
+		memcpy(fds, c + 1, nr * sizeof(int));
+		return 0;
+	}
+	/* What did arrive is not ours to keep; a full fd table truncates the message. */
+	for (i = 0; i < got && i < nr; i++)
+		sys_close(((int *)(c + 1))[i]);
+	return (h.flags & STD_MSG_CTRUNC) ? -EMFILE_ : -EPROTO_;
+}
+
+int std_recv_fds(int *fds, unsigned int nr)
+{
+	unsigned int n, i, done = 0;
+	int ret;
+
+	while (done < nr) {
+		n = nr - done < COMPEL_MAX_FDS_PER_MSG ? nr - done : COMPEL_MAX_FDS_PER_MSG;
+		ret = recv_batch(std_hdr()->ctl_fd, fds + done, n);
+		if (ret) {
+			for (i = 0; i < done; i++)
+				sys_close(fds[i]);
+			return ret;
+		}
+		done += n;
 	}
 	return 0;
 }

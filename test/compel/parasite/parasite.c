@@ -26,6 +26,26 @@ static int send_std_fds(void)
 	return std_send_fds(fds, 3);
 }
 
+/* Proves the fds are usable in the task, then leaves its fd table as it was. */
+static int recv_and_write(void)
+{
+	char msg[] = "fd ?";
+	int fds[2], i;
+	long ret;
+
+	ret = std_recv_fds(fds, 2);
+	if (ret)
+		return ret;
+	for (i = 0; i < 2; i++) {
+		msg[3] = (char)('0' + fds[i] % 10);
+		ret = sys_write(fds[i], msg, sizeof(msg) - 1);
+		sys_close(fds[i]);
+		if (ret != sizeof(msg) - 1)
+			return ret < 0 ? ret : -5;
+	}
+	return fds[0] * 1000 + fds[1];
+}
+
 /* The address comes from memory so the compiler can't see the fault coming. */
 static volatile unsigned long bad_addr = 8;
 
@@ -78,6 +98,8 @@ int parasite_daemon_cmd(unsigned int cmd, void *args)
 		return read_sigactions(args);
 	case TEST_CMD_SEND_FDS:
 		return send_std_fds();
+	case TEST_CMD_RECV_FDS:
+		return recv_and_write();
 	case TEST_CMD_CRASH:
 		return crash();
 	case TEST_CMD_HANG:

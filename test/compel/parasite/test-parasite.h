@@ -15,6 +15,7 @@ enum {
 	TEST_CMD_LOG, /* daemon: log a line back to compel */
 	TEST_CMD_CLOBBER_FPU, /* both: trash the vector registers compel must restore */
 	TEST_CMD_RELOC, /* daemon: call through a pointer table, return 42 */
+	TEST_CMD_RECV_FDS, /* daemon: take 2 fds, write "fd N" into each, close them */
 };
 
 struct test_sigaction {

@@ -25,4 +25,10 @@ struct compel_parasite_hdr *std_hdr(void);
 /* Send @nr fds to compel over the control socket (compel_recv_fds() takes them). */
 int std_send_fds(const int *fds, unsigned int nr);
 
+/*
+ * Take @nr fds compel_send_fds() sends during this command: 0, or -errno
+ * with none kept (-EMFILE when the task's fd table has no room for them).
+ */
+int std_recv_fds(int *fds, unsigned int nr);
+
 #endif

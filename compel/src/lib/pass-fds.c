@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Receiving the fds a parasite sends with std_send_fds(). */
+/* Passing fds over the control socket: to the parasite and back (std plugin's fds.c). */
 
 #include <string.h>
 #include <sys/socket.h>
@@ -63,6 +63,47 @@ int compel_recv_fds(struct compel_parasite *p, int *fds, unsigned int nr)
 			return -1;
 		}
 		done += n;
+	}
+	return 0;
+}
+
+/* The batch shape std_recv_fds() expects: a 32-bit count and that many fds. */
+static int send_batch(struct compel_parasite *p, const int *fds, unsigned int nr)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * COMPEL_MAX_FDS_PER_MSG)];
+	uint32_t count = nr;
+	struct iovec iov = { .iov_base = &count, .iov_len = sizeof(count) };
+	struct msghdr h = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = CMSG_SPACE(sizeof(int) * nr) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&h);
+
+	memset(cbuf, 0, sizeof(cbuf));
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int) * nr);
+	memcpy(CMSG_DATA(c), fds, sizeof(int) * nr);
+	if (sendmsg(p->ctl, &h, MSG_NOSIGNAL) != sizeof(count)) {
+		pr_perror("can't send %u fds to %d", nr, p->task->pid);
+		p->broken = true;
+		return -1;
+	}
+	return 0;
+}
+
+int compel_send_fds(struct compel_parasite *p, const int *fds, unsigned int nr)
+{
+	unsigned int n;
+
+	if (p->broken)
+		return -1;
+	while (nr) {
+		n = min(nr, (unsigned int)COMPEL_MAX_FDS_PER_MSG);
+		if (send_batch(p, fds, n))
+			return -1;
+		fds += n;
+		nr -= n;
 	}
 	return 0;
 }
