@@ -17,6 +17,7 @@
 #include "mem.h"
 #include "mm.pb-c.h"
 #include "page-xfer.h"
+#include "proc_parse.h"
 #include "parasite-pages.h"
 #include "shmem.h"
 
@@ -210,39 +211,77 @@ static int write_fs(struct dump_ctx *ctx, struct mm_state *ms, struct pstree_ite
 }
 
 /*
- * Infecting, with the two 2 MiB slots to fault in, costs several ms per
- * task; the parasite saves about 0.25 ms per MiB over reading /proc/PID/mem
- * (make bench: python3's 9.5 MiB dumped in 25 ms with it, 17 ms without).
+ * Below this many readable pages reading /proc/PID/mem costs no more than
+ * infecting.  Copying faults in the two 2 MiB slots: make bench dumped
+ * python3's 9.5 MiB in 25 ms that way, 17 ms by reading; writing costs
+ * about 1 ms to set up and ties with reading there (16 ms both).
  */
-#define PARASITE_MIN_PAGES 8192 /* 32 MiB */
+#define PARASITE_MIN_PAGES_WRITE 4096 /* 16 MiB */
+#define PARASITE_MIN_PAGES_COPY 8192  /* 32 MiB */
 
 enum pages_via { VIA_READ, VIA_PARASITE, VIA_PARASITE_ONLY };
 
-/* CRIU_PAGES_VIA=parasite or =read forces one way (tests cover both). */
-static enum pages_via pages_via(const struct page_set *ps)
+/*
+ * The task writing its own pages charges the image's tmpfs or page cache
+ * pages to its memory cgroup: fine when that is criu's own, not for a
+ * container near its limit.  Unknown counts as different.
+ */
+static bool same_memcg(pid_t pid)
+{
+	char mine[PATH_MAX], its[PATH_MAX];
+
+	return !proc_memcg(0, mine, sizeof(mine)) && !proc_memcg(pid, its, sizeof(its)) &&
+	       !strcmp(mine, its);
+}
+
+/*
+ * CRIU_PAGES_VIA=read, =parasite, =parasite-write or =parasite-copy forces
+ * one way (tests cover each); a forced parasite way fails rather than read.
+ */
+static enum pages_via pages_via(const struct page_set *ps, pid_t pid, enum pp_way *way)
 {
 	const char *via = getenv("CRIU_PAGES_VIA");
+	unsigned long min;
 
-	if (!ps->nr_readable)
+	if (!ps->nr_readable || (via && !strcmp(via, "read")))
 		return VIA_READ;
-	if (via && !strcmp(via, "parasite"))
+	if (via && !strcmp(via, "parasite-write")) {
+		*way = PP_WRITE;
 		return VIA_PARASITE_ONLY;
-	if (via && !strcmp(via, "read"))
-		return VIA_READ;
-	return ps->nr_readable >= PARASITE_MIN_PAGES ? VIA_PARASITE : VIA_READ;
+	}
+	if (via && !strcmp(via, "parasite-copy")) {
+		*way = PP_COPY;
+		return VIA_PARASITE_ONLY;
+	}
+	if (!via || strcmp(via, "parasite")) {
+		if (via && *via)
+			pr_warn("CRIU_PAGES_VIA=%s is none of read, parasite, parasite-write, "
+				"parasite-copy: ignored\n", via);
+		if (ps->nr_readable < PARASITE_MIN_PAGES_WRITE)
+			return VIA_READ;
+		*way = same_memcg(pid) ? PP_WRITE : PP_COPY;
+		min = *way == PP_WRITE ? PARASITE_MIN_PAGES_WRITE : PARASITE_MIN_PAGES_COPY;
+		return ps->nr_readable >= min ? VIA_PARASITE : VIA_READ;
+	}
+	*way = same_memcg(pid) ? PP_WRITE : PP_COPY;
+	return VIA_PARASITE_ONLY;
 }
 
 /*
  * A task that can't take the parasite (say no fd is left under its
  * RLIMIT_NOFILE) is still dumped, by reading, unless the parasite was asked for.
  */
-static int start_parasite(struct pstree_item *it, enum pages_via via, struct parasite_pages *pp)
+static int start_parasite(struct pstree_item *it, struct page_set *ps, struct page_xfer *x,
+			  struct parasite_pages *pp)
 {
+	enum pages_via via;
+	enum pp_way way;
 	int ret;
 
+	via = pages_via(ps, pstree_proc_pid(it), &way);
 	if (via == VIA_READ)
 		return 0;
-	ret = parasite_pages_start(pp, dump_item(it)->task);
+	ret = parasite_pages_start(pp, dump_item(it)->task, x, way);
 	if (!ret)
 		return 1;
 	if (via == VIA_PARASITE) {
@@ -265,7 +304,7 @@ static int dump_pages(struct dump_ctx *ctx, struct pstree_item *it)
 		goto out;
 	if (open_page_xfer(&x, ctx->dfd, it->pid, ctx->next_pages_id++))
 		goto out;
-	ret = start_parasite(it, pages_via(&ps), &pp);
+	ret = start_parasite(it, &ps, &x, &pp);
 	if (ret < 0) {
 		abort_page_xfer(&x);
 		goto out;

@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Dumping pages through the parasite: the task copies runs of its memory
- * into a shared slot, criu writes the slot into the image, two slots in turn.
+ * Dumping pages through the parasite: the task writes runs of its memory
+ * into the pages image itself, or copies them into a shared slot that criu
+ * writes into the image, two slots in turn.
  */
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include "compel/compel.h"
+#include "image.h"
 #include "log.h"
 #include "page-xfer.h"
 #include "parasite-blob.h"
@@ -17,12 +24,47 @@
 #undef LOG_PREFIX
 #define LOG_PREFIX "parasite: "
 
-int parasite_pages_start(struct parasite_pages *pp, struct compel_task *task)
-{
-	unsigned int i;
+/*
+ * Bytes per write command: big enough that the round trips cost nothing
+ * next to the copy, small enough that an interrupted dump stops soon.
+ */
+#define PARASITE_WRITE_BATCH (64UL << 20)
 
+/* Hands the task our image fd; -1 if it can't take it. */
+static int give_image_fd(struct parasite_pages *pp, struct page_xfer *x)
+{
+	int fd = img_raw_fd(x->pi), ret;
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st)) {
+		pr_perror("Can't stat %s", img_path(x->pi));
+		return -1;
+	}
+	pp->img_dev = st.st_dev;
+	pp->img_ino = st.st_ino;
+	pp->fd_unknown = true;
+	if (compel_rpc_call(pp->p, PARASITE_CMD_TAKE_FD) || compel_send_fds(pp->p, &fd, 1) ||
+	    compel_rpc_sync(pp->p, PARASITE_CMD_TAKE_FD, &ret)) {
+		pr_err("Task %d did not take the image fd\n", compel_task_pid(pp->task));
+		return -1;
+	}
+	pp->fd_unknown = false;
+	if (ret < 0) {
+		pr_err("Task %d can't take the image fd: %s\n", compel_task_pid(pp->task),
+		       strerror(-ret));
+		return -1;
+	}
+	pp->remote_fd = ret;
+	return 0;
+}
+
+int parasite_pages_start(struct parasite_pages *pp, struct compel_task *task, struct page_xfer *x,
+			 enum pp_way way)
+{
 	memset(pp, 0, sizeof(*pp));
 	pp->task = task;
+	pp->remote_fd = -1;
+	/* The slots are only faulted in (and charged to the task) if copying. */
 	pp->p = compel_infect(task, &parasite_blob, PARASITE_ARGS_SIZE);
 	if (!pp->p) {
 		pr_err("Can't infect task %d\n", compel_task_pid(task));
@@ -30,8 +72,39 @@ int parasite_pages_start(struct parasite_pages *pp, struct compel_task *task)
 	}
 	pp->a = compel_parasite_args(pp->p);
 	pp->slots = (char *)pp->a + PARASITE_SLOTS_OFF;
-	for (i = 0; i < PARASITE_NR_SLOTS; i++)
-		pp->a->copy[i].nr_iovs = 0;
+	pp->writes = way == PP_WRITE;
+	if (pp->writes && give_image_fd(pp, x)) {
+		parasite_pages_stop(pp);
+		return -1;
+	}
+	pr_debug("Task %d %s its pages\n", compel_task_pid(task),
+		 pp->writes ? "writes" : "copies out");
+	return 0;
+}
+
+/* What was queued, written into the image by the task itself. */
+static int write_cur(struct parasite_pages *pp, struct page_xfer *x)
+{
+	struct parasite_copy *c = &pp->a->copy[0];
+	int ret;
+
+	/* criu's own buffered bytes go first; criu's offset is re-read after. */
+	if (img_raw_fd(x->pi) < 0)
+		return -1;
+	if (++pp->nr_calls == 2 && fault_injected("pages-copy"))
+		c->iovs[0].base = 0;
+	pp->a->out_fd = pp->remote_fd;
+	if (compel_rpc_call_sync(pp->p, PARASITE_CMD_WRITE, &ret)) {
+		pr_err("Task %d did not write its pages out\n", compel_task_pid(pp->task));
+		return -1;
+	}
+	if (ret) {
+		pr_err("Task %d can't write its pages into %s: %s\n", compel_task_pid(pp->task),
+		       img_path(x->pi), strerror(-ret));
+		return -1;
+	}
+	c->nr_iovs = 0;
+	pp->queued[0] = 0;
 	return 0;
 }
 
@@ -79,11 +152,16 @@ static int copy_cur(struct parasite_pages *pp, struct page_xfer *x)
 	return 0;
 }
 
+static int move_cur(struct parasite_pages *pp, struct page_xfer *x)
+{
+	return pp->writes ? write_cur(pp, x) : copy_cur(pp, x);
+}
+
 int parasite_pages_flush(struct parasite_pages *pp, struct page_xfer *x)
 {
 	unsigned int i, s;
 
-	if (pp->a->copy[pp->cur].nr_iovs && copy_cur(pp, x))
+	if (pp->a->copy[pp->cur].nr_iovs && move_cur(pp, x))
 		return -1;
 	/* Oldest first: the slot after cur was filled before cur. */
 	for (i = 1; i <= PARASITE_NR_SLOTS; i++) {
@@ -97,18 +175,20 @@ int parasite_pages_flush(struct parasite_pages *pp, struct page_xfer *x)
 int parasite_pages_queue(struct parasite_pages *pp, struct page_xfer *x, unsigned long addr,
 			 size_t len)
 {
+	size_t batch = pp->writes ? PARASITE_WRITE_BATCH : PARASITE_SLOT_SIZE;
+
 	while (len) {
 		unsigned int s = pp->cur;
 		struct parasite_copy *c = &pp->a->copy[s];
 		struct parasite_iov *iov;
 		size_t n;
 
-		if (c->nr_iovs == PARASITE_MAX_IOVS || pp->queued[s] == PARASITE_SLOT_SIZE) {
-			if (stages_interrupted() || copy_cur(pp, x))
+		if (c->nr_iovs == PARASITE_MAX_IOVS || pp->queued[s] == batch) {
+			if (stages_interrupted() || move_cur(pp, x))
 				return -1;
 			continue;
 		}
-		n = min(len, (size_t)(PARASITE_SLOT_SIZE - pp->queued[s]));
+		n = min(len, batch - pp->queued[s]);
 		iov = &c->iovs[c->nr_iovs++];
 		iov->base = addr;
 		iov->len = n;
@@ -119,15 +199,54 @@ int parasite_pages_queue(struct parasite_pages *pp, struct page_xfer *x, unsigne
 	return 0;
 }
 
+/* After a broken hand-over: whatever fd of the task is our image file goes. */
+static void close_lost_fd(struct parasite_pages *pp)
+{
+	pid_t pid = compel_task_pid(pp->task);
+	char dir[64], path[64 + 256];
+	struct dirent *de;
+	struct stat st;
+	unsigned long fd;
+	long ret;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (de->d_name[0] == '.' || stat(path, &st) || st.st_dev != pp->img_dev ||
+		    st.st_ino != pp->img_ino)
+			continue;
+		fd = strtoul(de->d_name, NULL, 10);
+		if (compel_syscall(pp->task, SYS_close, &ret, fd, 0, 0, 0, 0, 0) || ret)
+			pr_warn("Task %d keeps fd %s on the pages image\n", pid, de->d_name);
+	}
+	closedir(d);
+}
+
 int parasite_pages_stop(struct parasite_pages *pp)
 {
-	int ret;
+	long ret = 0;
+	int err = 0;
 
 	if (!pp->p)
 		return 0;
-	ret = compel_cure(pp->p);
+	if (compel_cure(pp->p))
+		err = -1;
 	pp->p = NULL;
 	pp->a = NULL;
 	pp->slots = NULL;
-	return ret ? -1 : 0;
+	/* Closed from outside: this works whatever became of the parasite. */
+	if (pp->remote_fd >= 0 &&
+	    (compel_syscall(pp->task, SYS_close, &ret, pp->remote_fd, 0, 0, 0, 0, 0) || ret)) {
+		pr_err("Can't close fd %d of task %d\n", pp->remote_fd, compel_task_pid(pp->task));
+		err = -1;
+	}
+	pp->remote_fd = -1;
+	if (pp->fd_unknown)
+		close_lost_fd(pp);
+	pp->fd_unknown = false;
+	return err;
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "parasite.h"
 
@@ -13,33 +14,41 @@ struct compel_parasite;
 struct page_xfer;
 
 /*
- * Pages leave a frozen task through the dump parasite: it copies runs of
- * its memory into one of two slots of shared memory while criu writes the
- * other slot into the pages image, so the copy out of the task and the
- * write into the image run on two CPUs at once.
+ * How the dump parasite moves pages (criu/include/parasite.h): PP_WRITE,
+ * the task write()s them into the pages image itself; PP_COPY, it copies
+ * them into shared slots that criu writes out.
  */
+enum pp_way { PP_WRITE, PP_COPY };
+
 struct parasite_pages {
 	struct compel_task *task;
 	struct compel_parasite *p;
 	struct parasite_pages_args *a; /* the shared argument area */
 	char *slots;                   /* criu's view of the slots */
+	bool writes;                   /* PP_WRITE */
+	int remote_fd;                 /* the image fd in the task, or -1 */
+	bool fd_unknown;               /* the fd may be in the task under an unknown number */
+	dev_t img_dev;                 /* the image file, to find that fd */
+	ino_t img_ino;
 	unsigned int cur;              /* the slot being queued */
-	unsigned int nr_calls;         /* copy commands sent */
+	unsigned int nr_calls;         /* copy or write commands sent */
 	uint64_t queued[PARASITE_NR_SLOTS]; /* bytes of its iovs[] */
 	bool filled[PARASITE_NR_SLOTS];     /* copied, not written out yet */
 };
 
 /*
- * Infects @task: 0, or -1 with the task as it was (it can't take a parasite,
- * e.g. no fd left under its RLIMIT_NOFILE for the control socket).
+ * Infects @task to move its pages into @x: 0, or -1 with the task as it was
+ * (it can't take a parasite or the image fd, e.g. no fd left under its
+ * RLIMIT_NOFILE).
  */
-int parasite_pages_start(struct parasite_pages *pp, struct compel_task *task);
-/* Adds [addr, addr + len) to what goes next into @x, copying when a slot is full. */
+int parasite_pages_start(struct parasite_pages *pp, struct compel_task *task, struct page_xfer *x,
+			 enum pp_way way);
+/* Adds [addr, addr + len) to what goes next into @x, moving it when a batch is full. */
 int parasite_pages_queue(struct parasite_pages *pp, struct page_xfer *x, unsigned long addr,
 			 size_t len);
 /* Moves everything queued into @x. */
 int parasite_pages_flush(struct parasite_pages *pp, struct page_xfer *x);
-/* Cures the task (still frozen); -1 if it could not. */
+/* Cures the task (still frozen) and closes its copy of the image fd; -1 if it could not. */
 int parasite_pages_stop(struct parasite_pages *pp);
 
 #endif

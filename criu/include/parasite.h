@@ -11,16 +11,26 @@
 #include "compel/rpc.h"
 
 /*
- * The argument area (shared memory, mapped in the task and in criu) holds
- * struct parasite_pages_args and, from PARASITE_SLOTS_OFF on, two slots of
- * PARASITE_SLOT_SIZE bytes.  PARASITE_CMD_COPY + N copies the runs of
+ * Pages leave the task one of two ways.
+ *
+ * Writing: PARASITE_CMD_TAKE_FD takes criu's pages image fd (compel_send_fds)
+ * and answers its number in the task; PARASITE_CMD_WRITE writes the runs of
+ * copy[0].iovs[] to it in order.  One copy per byte, done by the task's own
+ * write(2), so the tmpfs/page cache pages are charged to the task's memory
+ * cgroup: criu only asks for it when that is criu's own memory cgroup.
+ *
+ * Copying: the argument area (shared memory, mapped in the task and in criu)
+ * holds struct parasite_pages_args and, from PARASITE_SLOTS_OFF on, two slots
+ * of PARASITE_SLOT_SIZE bytes.  PARASITE_CMD_COPY + N copies the runs of
  * copy[N].iovs[] one after the other into slot N: the task's CPU copies
- * its memory out with a plain memcpy while criu writes the other slot into
- * the image from its own CPU.
+ * its memory out while criu writes the other slot into the image.  The slots
+ * are only touched (and charged to the task) in this mode.
  */
 enum {
 	PARASITE_CMD_COPY = COMPEL_CMD_USER,
 	PARASITE_CMD_COPY_LAST = PARASITE_CMD_COPY + 1,
+	PARASITE_CMD_TAKE_FD,
+	PARASITE_CMD_WRITE,
 };
 
 #define PARASITE_NR_SLOTS 2
@@ -39,6 +49,8 @@ struct parasite_copy {
 };
 
 struct parasite_pages_args {
+	int32_t out_fd; /* PARASITE_CMD_WRITE writes here */
+	uint32_t pad;
 	struct parasite_copy copy[PARASITE_NR_SLOTS];
 };
 

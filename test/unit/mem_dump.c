@@ -5,12 +5,14 @@
  * by the classic pagemap alike), written out and read back byte for byte.
  */
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -143,9 +145,29 @@ static int truncate_pages(const char *dir)
 	return truncate(path, st.st_size - 100);
 }
 
-/* With @parasite, readable pages leave through the dump parasite's pipes. */
+static int count_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/*
+ * With @parasite, readable pages leave through the dump parasite, written by
+ * the task itself (@way PP_WRITE) or copied through the shared slots.
+ */
 static void check_roundtrip(pid_t pid, const struct layout *l, const struct page_set *ps,
-			    bool parasite)
+			    bool parasite, enum pp_way way, bool writes)
 {
 	struct compel_task *task = NULL;
 	struct parasite_pages pp;
@@ -156,7 +178,7 @@ static void check_roundtrip(pid_t pid, const struct layout *l, const struct page
 	unsigned long pages = 0, bad = 0, checked = 0, i;
 	unsigned long buf_pages = 64;
 	char *buf = malloc(buf_pages * PAGE_SIZE);
-	int dfd, ret;
+	int dfd, ret, fds = count_fds(pid);
 
 	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
 	dfd = open(dir, O_RDONLY | O_DIRECTORY);
@@ -164,12 +186,14 @@ static void check_roundtrip(pid_t pid, const struct layout *l, const struct page
 	if (parasite) {
 		task = compel_freeze(pid, 0);
 		CHECK(task != NULL, "freeze");
-		CHECK(parasite_pages_start(&pp, task) == 0, "parasite");
+		CHECK(parasite_pages_start(&pp, task, &x, way) == 0, "parasite");
+		CHECK(pp.writes == writes, "the task %s", pp.writes ? "writes" : "copies");
 	}
 	CHECK(dump_task_pages(pid, ps, &x, parasite ? &pp : NULL) == 0, "dump pages%s",
-	      parasite ? " through the parasite" : "");
+	      parasite ? (way == PP_WRITE ? " written by the task" : " copied by the task") : "");
 	if (parasite) {
 		CHECK(parasite_pages_stop(&pp) == 0, "parasite cured");
+		CHECK(count_fds(pid) == fds, "the task had %d fds, now %d", fds, count_fds(pid));
 		CHECK(compel_unfreeze(task) == 0, "unfreeze");
 	}
 	CHECK(close_page_xfer(&x) == 0, "close xfer");
@@ -224,6 +248,67 @@ static void check_roundtrip(pid_t pid, const struct layout *l, const struct page
 	wait(NULL);
 }
 
+static int limit_fds(pid_t pid, rlim_t n)
+{
+	struct rlimit r;
+
+	if (prlimit(pid, RLIMIT_NOFILE, NULL, &r))
+		return -1;
+	r.rlim_cur = n;
+	return prlimit(pid, RLIMIT_NOFILE, &r, NULL);
+}
+
+/* -1: no parasite, 1: it writes; with the task's fds as they were after. */
+static int try_start(pid_t pid, int dfd)
+{
+	struct compel_task *task = compel_freeze(pid, 0);
+	int fds = count_fds(pid), ret = -1;
+	struct parasite_pages pp;
+	struct page_xfer x;
+
+	if (!task || open_page_xfer(&x, dfd, pid, 1))
+		return -2;
+	if (!parasite_pages_start(&pp, task, &x, PP_WRITE)) {
+		ret = pp.writes;
+		CHECK(parasite_pages_stop(&pp) == 0, "parasite cured");
+	}
+	close_page_xfer(&x);
+	CHECK(compel_unfreeze(task) == 0, "unfreeze");
+	CHECK(count_fds(pid) == fds, "%d fds before, %d after", fds, count_fds(pid));
+	return ret;
+}
+
+/*
+ * Fewer and fewer free fds: the parasite writes the pages while the task has
+ * room for its fds and the image's, then can't start at all; every try
+ * leaves the task's fd table as it was.
+ */
+static void check_fd_limits(pid_t pid)
+{
+	char dir[] = "/tmp/mem_dump.XXXXXX";
+	int dfd, free_fds, got, prev = 1, wrote_at = -1, fds = count_fds(pid);
+	struct rlimit old;
+
+	CHECK(mkdtemp(dir) != NULL && prlimit(pid, RLIMIT_NOFILE, NULL, &old) == 0, "set up");
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	for (free_fds = 6; free_fds >= 0; free_fds--) {
+		CHECK(limit_fds(pid, fds + free_fds) == 0, "prlimit");
+		got = try_start(pid, dfd);
+		CHECK(got == -1 || (got == 1 && prev == 1), "with %d free fds: %d after %d",
+		      free_fds, got, prev);
+		if (got == 1)
+			wrote_at = free_fds;
+		prev = got;
+	}
+	CHECK(wrote_at > 0 && prev == -1, "writes down to %d free fds, %d with none", wrote_at,
+	      prev);
+	prlimit(pid, RLIMIT_NOFILE, &old, NULL);
+	close(dfd);
+	if (fork() == 0)
+		execlp("rm", "rm", "-rf", dir, NULL);
+	wait(NULL);
+}
+
 int main(void)
 {
 	char file[] = "/tmp/mem_dump_file.XXXXXX";
@@ -272,10 +357,12 @@ int main(void)
 		CHECK(scan.nr_pages == classic.nr_pages, "same page count: %lu vs %lu",
 		      scan.nr_pages, classic.nr_pages);
 	}
-	check_roundtrip(pid, l, &classic, false);
+	check_roundtrip(pid, l, &classic, false, PP_COPY, false);
 	CHECK(classic.nr_readable && classic.nr_readable < classic.nr_pages,
 	      "%lu of %lu pages readable by the task", classic.nr_readable, classic.nr_pages);
-	check_roundtrip(pid, l, &classic, true);
+	check_roundtrip(pid, l, &classic, true, PP_COPY, false);
+	check_roundtrip(pid, l, &classic, true, PP_WRITE, true);
+	check_fd_limits(pid);
 
 	page_set_free(&scan);
 	page_set_free(&classic);

@@ -46,6 +46,9 @@ CRIU=${CRIU:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)/criu/criu}
 NOCR=${NOCR:-0}
 PID=
 KILL_PIDS=()
+# commands cleanup runs last, once every process above is gone (at_cleanup)
+CLEANUP_CMDS=()
+at_cleanup() { CLEANUP_CMDS+=("$*"); }
 
 say() { echo "  $*"; }
 fail() {
@@ -103,6 +106,9 @@ cleanup() {
 	for p in ${PID:+"$PID"} "${KILL_PIDS[@]}"; do
 		wait "$p" 2>/dev/null
 		wait_gone "$p" 50 || echo "WARN: process $p survived the cleanup"
+	done
+	for ((p = ${#CLEANUP_CMDS[@]} - 1; p >= 0; p--)); do
+		eval "${CLEANUP_CMDS[p]}" || echo "WARN: cleanup failed: ${CLEANUP_CMDS[p]}"
 	done
 	[ -n "${KEEP_W:-}" ] || rm -rf "$W"
 	[ "$OWN_T" = 1 ] && rm -rf "$T"

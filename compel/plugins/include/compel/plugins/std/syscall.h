@@ -63,6 +63,11 @@ static inline long sys_write(int fd, const void *buf, size_t len)
 	return std_syscall3(__NR_write, fd, buf, len);
 }
 
+static inline long sys_writev(int fd, const struct std_iovec *iov, unsigned long nr)
+{
+	return std_syscall3(__NR_writev, fd, iov, nr);
+}
+
 static inline long sys_close(int fd)
 {
 	return std_syscall1(__NR_close, fd);

@@ -6,6 +6,7 @@
 #define __NR_close 57
 #define __NR_read 63
 #define __NR_write 64
+#define __NR_writev 66
 #define __NR_rt_sigaction 134
 #define __NR_rt_sigprocmask 135
 #define __NR_getpid 172

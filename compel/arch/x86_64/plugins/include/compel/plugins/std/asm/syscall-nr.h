@@ -5,6 +5,7 @@
 /* x86_64 system call numbers the parasite side uses (the kernel's ABI). */
 #define __NR_read 0
 #define __NR_write 1
+#define __NR_writev 20
 #define __NR_close 3
 #define __NR_mmap 9
 #define __NR_munmap 11
