@@ -642,23 +642,22 @@ static int dump_posix_timers(pid_t pid, struct compel_task *task, struct core_bu
 }
 
 /*
- * Asked from inside the task: reading another user's limits from outside
- * needs CAP_SYS_RESOURCE, which root may lack (it does in containers).
+ * Read from /proc/PID/limits: prlimit(2) on another user's task needs
+ * CAP_SYS_RESOURCE, which root may lack (it does in containers), and asking
+ * from inside the task costs a remote system call per limit.
  */
-static int dump_rlimits(struct compel_task *task, struct core_bufs *b, struct scratch *s)
+static int dump_rlimits(pid_t pid, struct core_bufs *b)
 {
+	struct rlimit rl[NR_RLIMITS];
 	int i;
 
+	if (parse_pid_limits(pid, rl, NR_RLIMITS))
+		return -1;
 	task_rlimits_entry__init(&b->rlimits);
 	for (i = 0; i < NR_RLIMITS; i++) {
-		struct rlimit rl;
-
-		if (rsys(task, 0, SYS_prlimit64, NULL, 0, i, 0, s->addr) ||
-		    scratch_read(s, &rl, sizeof(rl)))
-			return -1;
 		rlimit_entry__init(&b->rl[i]);
-		b->rl[i].cur = rl.rlim_cur;
-		b->rl[i].max = rl.rlim_max;
+		b->rl[i].cur = rl[i].rlim_cur;
+		b->rl[i].max = rl[i].rlim_max;
 		b->rlp[i] = &b->rl[i];
 	}
 	b->rlimits.n_rlimits = NR_RLIMITS;
@@ -764,7 +763,7 @@ int dump_task_core(struct dump_ctx *ctx, struct pstree_item *it)
 	b = container_of(di->cores[0], struct core_bufs, core);
 	if (dump_task_misc(it, b, &s) || dump_sigactions(di->task, b, &s) ||
 	    dump_itimers(di->task, b, &s) || dump_posix_timers(it->pid, di->task, b, &s) ||
-	    dump_rlimits(di->task, b, &s))
+	    dump_rlimits(pstree_proc_pid(it), b))
 		goto out;
 	ret = 0;
 out:

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "common/compiler.h"
@@ -110,6 +111,70 @@ int proc_memcg(pid_t pid, char *path, size_t len)
 	if (!have_v2)
 		return -1;
 	snprintf(path, len, "0::%s", v2);
+	return 0;
+}
+
+/* "unlimited" or a decimal number, then at least one space. */
+static const char *limit_value(const char *p, uint64_t *v)
+{
+	char *end;
+
+	while (*p == ' ')
+		p++;
+	if (!strncmp(p, "unlimited", 9)) {
+		*v = RLIM_INFINITY;
+		end = (char *)p + 9;
+	} else {
+		if (!isdigit((unsigned char)*p))
+			return NULL;
+		errno = 0;
+		*v = strtoull(p, &end, 10);
+		if (errno)
+			return NULL;
+	}
+	return *end == ' ' ? end : NULL;
+}
+
+/*
+ * The kernel prints one line per resource in RLIMIT_* order after a header:
+ * the name padded to 25 columns, then soft and hard limit ("unlimited" or
+ * the raw number) padded to 20, then units.
+ */
+int parse_limits(const char *buf, struct rlimit *rl, unsigned int nr)
+{
+	const char *line = strchr(buf, '\n'), *p;
+	unsigned int i;
+	uint64_t cur, max;
+
+	if (strncmp(buf, "Limit ", 6) || !line)
+		return -1;
+	for (i = 0; i < nr; i++) {
+		line++;
+		if (strlen(line) < 26 || line[25] != ' ')
+			return -1;
+		p = limit_value(line + 26, &cur);
+		if (!p || !limit_value(p, &max))
+			return -1;
+		rl[i].rlim_cur = cur;
+		rl[i].rlim_max = max;
+		line = strchr(line, '\n');
+		if (!line)
+			return -1;
+	}
+	return 0;
+}
+
+int parse_pid_limits(pid_t pid, struct rlimit *rl, unsigned int nr)
+{
+	char path[64], buf[4096];
+
+	proc_path(path, sizeof(path), pid, 0, "limits");
+	if (read_proc_file(path, buf, sizeof(buf)) < 0)
+		return -1;
+	if (parse_limits(buf, rl, nr)) {
+		pr_err("%s: unexpected format\n", path);
+		return -1;
+	}
 	return 0;
 }
 

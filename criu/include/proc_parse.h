@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 /* Fields of /proc/PID/stat (and .../task/TID/stat) that checkpointing needs. */
@@ -119,6 +120,14 @@ unsigned long parse_vmflags(const char *flags);
 
 /* A whole small /proc file into @buf, NUL-terminated; bytes read or -1 (logged). */
 ssize_t read_proc_file(const char *path, char *buf, size_t size);
+
+/*
+ * The first @nr resource limits of @pid from /proc/PID/limits (readable
+ * without CAP_SYS_RESOURCE, unlike prlimit(2) on another user's task).
+ */
+int parse_pid_limits(pid_t pid, struct rlimit *rl, unsigned int nr);
+/* The same from the file's text; -1 if it is not shaped as the kernel prints it. */
+int parse_limits(const char *buf, struct rlimit *rl, unsigned int nr);
 
 /*
  * The memory cgroup of @pid (0: criu itself) as /proc/PID/cgroup names it:

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "proc_parse.h"
@@ -29,6 +30,34 @@ static void test_stat_line(void)
 	CHECK(st.env_end == 140000200 && st.exit_code == 0, "env/exit");
 	CHECK(parse_stat_line("garbage", &st) < 0, "garbage rejected");
 	CHECK(parse_stat_line("1 (x) S 1", &st) < 0, "short line rejected");
+}
+
+static void test_limits(void)
+{
+	static const char text[] =
+		"Limit                     Soft Limit           Hard Limit           Units     \n"
+		"Max cpu time              unlimited            unlimited            seconds   \n"
+		"Max file size             12345                unlimited            bytes     \n"
+		"Max open files            1024                 524288               files     \n"
+		"Max realtime timeout      0                    18446744073709551614 us        \n";
+	struct rlimit rl[4], self[16], direct;
+	int i, same = 0;
+
+	CHECK(parse_limits(text, rl, 4) == 0, "limits parsed");
+	CHECK(rl[0].rlim_cur == RLIM_INFINITY && rl[0].rlim_max == RLIM_INFINITY, "unlimited");
+	CHECK(rl[1].rlim_cur == 12345 && rl[1].rlim_max == RLIM_INFINITY, "file size");
+	CHECK(rl[2].rlim_cur == 1024 && rl[2].rlim_max == 524288, "open files");
+	CHECK(rl[3].rlim_cur == 0 && rl[3].rlim_max == 18446744073709551614ULL, "rttime");
+	CHECK(parse_limits(text, rl, 5) < 0, "a missing line is an error");
+	CHECK(parse_limits("Limit x\nMax cpu time              lots                 1\n", rl, 1) < 0,
+	      "a word is an error");
+	CHECK(parse_limits("garbage", rl, 1) < 0, "garbage rejected");
+	/* This kernel's own file, against getrlimit(). */
+	CHECK(parse_pid_limits(0, self, 16) == 0, "/proc/self/limits parsed");
+	for (i = 0; i < 16; i++)
+		same += !getrlimit(i, &direct) && direct.rlim_cur == self[i].rlim_cur &&
+			direct.rlim_max == self[i].rlim_max;
+	CHECK(same == 16, "%d of 16 limits as getrlimit() says", same);
 }
 
 static void test_maps_line(void)
@@ -102,6 +131,7 @@ static void test_self(void)
 int main(void)
 {
 	test_stat_line();
+	test_limits();
 	test_maps_line();
 	test_self();
 	return unit_done();
