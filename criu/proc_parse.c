@@ -56,64 +56,6 @@ ssize_t read_proc_file(const char *path, char *buf, size_t size)
 	return off;
 }
 
-/* The line's controller list (v1: "4:memory:/path") names the memory controller. */
-static bool names_memory(const char *ctls, size_t len)
-{
-	const char *p = ctls, *end = ctls + len, *comma;
-
-	while (p < end) {
-		comma = memchr(p, ',', end - p);
-		if (!comma)
-			comma = end;
-		if (comma - p == 6 && !memcmp(p, "memory", 6))
-			return true;
-		p = comma + 1;
-	}
-	return false;
-}
-
-int parse_memcg_line(const char *line, char *path, size_t len, bool *v1)
-{
-	const char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-	size_t n;
-
-	if (!c2)
-		return -1;
-	if (names_memory(c1 + 1, c2 - c1 - 1))
-		*v1 = true;
-	else if (!(c1 - line == 1 && line[0] == '0' && c2 == c1 + 1))
-		return -1;
-	else
-		*v1 = false;
-	n = strcspn(c2 + 1, "\n");
-	if (n >= len)
-		return -1;
-	memcpy(path, c2 + 1, n);
-	path[n] = '\0';
-	return 0;
-}
-
-int proc_memcg(pid_t pid, char *path, size_t len)
-{
-	char file[64], buf[4096], v2[PATH_MAX] = "", *line, *save = NULL;
-	bool v1, have_v2 = false;
-
-	proc_path(file, sizeof(file), pid, 0, "cgroup");
-	if (read_proc_file(file, buf, sizeof(buf)) < 0)
-		return -1;
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (parse_memcg_line(line, path, len, &v1))
-			continue;
-		if (v1)
-			return 0;
-		have_v2 = snprintf(v2, sizeof(v2), "%s", path) < (int)sizeof(v2);
-	}
-	if (!have_v2)
-		return -1;
-	snprintf(path, len, "0::%s", v2);
-	return 0;
-}
-
 /* "unlimited" or a decimal number, then at least one space. */
 static const char *limit_value(const char *p, uint64_t *v)
 {

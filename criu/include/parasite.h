@@ -17,11 +17,11 @@
  * and answers its number in the task; PARASITE_CMD_WRITE writes the runs of
  * copy[0].iovs[] to it in order.  One copy per byte, done by the task's own
  * write(2), so the tmpfs/page cache pages are charged to the task's memory
- * cgroup: criu only asks for it when that is criu's own memory cgroup.
+ * cgroup; only on request (CRIU_PAGES_VIA=parasite-write, criu/dump-mm.c).
  *
- * Copying: the argument area (shared memory, mapped in the task and in criu)
- * holds struct parasite_pages_args and, from PARASITE_SLOTS_OFF on, two slots
- * of PARASITE_SLOT_SIZE bytes.  PARASITE_CMD_COPY + N copies the runs of
+ * Copying (the default): the argument area (shared memory, mapped in the
+ * task and in criu) holds struct parasite_pages_args and, from
+ * PARASITE_SLOTS_OFF on, two slots of PARASITE_SLOT_SIZE bytes.  PARASITE_CMD_COPY + N copies the runs of
  * copy[N].iovs[] one after the other into slot N: the task's CPU copies
  * its memory out while criu writes the other slot into the image.  The slots
  * are only touched (and charged to the task) in this mode.

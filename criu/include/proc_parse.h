@@ -129,15 +129,6 @@ int parse_pid_limits(pid_t pid, struct rlimit *rl, unsigned int nr);
 /* The same from the file's text; -1 if it is not shaped as the kernel prints it. */
 int parse_limits(const char *buf, struct rlimit *rl, unsigned int nr);
 
-/*
- * The memory cgroup of @pid (0: criu itself) as /proc/PID/cgroup names it:
- * the v1 memory hierarchy's path, else "0::" and the v2 path.  -1 if none.
- * Paths are relative to criu's cgroup namespace, so two of them compare.
- */
-int proc_memcg(pid_t pid, char *path, size_t len);
-/* One /proc/PID/cgroup line: 0 with the path if it is the memory cgroup's (v1 or v2). */
-int parse_memcg_line(const char *line, char *path, size_t len, bool *v1);
-
 /* Appends the children of thread @tid of @pid to *pids (realloc'ed). */
 int parse_children(pid_t pid, pid_t tid, pid_t **pids, size_t *nr);
 

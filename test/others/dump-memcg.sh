@@ -1,13 +1,13 @@
 #!/bin/bash
-# The dump parasite writes a task's pages into the image itself only when the
-# task is in criu's own memory cgroup: the image's tmpfs pages are charged to
-# whoever writes them, and a container near its limit must not pay for its
-# own checkpoint.  A python3 program with 96 MiB of data is put into a memory
-# cgroup of its own (v1 hierarchy or v2, whichever has the controller;
-# mounted here if none is) and dumped with -R into a tmpfs: its cgroup must
-# not grow by the image.  Forced to write (CRIU_PAGES_VIA=parasite-write) it
-# must, which proves the measure sees the charge.  A last dump and a restore
-# bring the data back intact.
+# A task's pages must not be charged to its memory cgroup by its own dump:
+# the image's tmpfs pages are charged to whoever writes them, and a
+# container near its limit must not pay for its checkpoint.  A python3
+# program with 96 MiB of data is put into a memory cgroup of its own (v1
+# hierarchy or v2, whichever has the controller; mounted here if none is)
+# and dumped with -R into a tmpfs: by default (the parasite copies, criu
+# writes) its cgroup must not grow by the image.  With the task writing its
+# pages itself (CRIU_PAGES_VIA=parasite-write) it must, which proves the
+# measure sees the charge.  A last dump and a restore bring the data back.
 . "$(dirname "$0")/realprog/lib.bash"
 need setsid python3 mount umount
 

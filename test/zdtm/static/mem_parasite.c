@@ -2,15 +2,15 @@
 /*
  * Enough memory (41 MiB) for criu to take it through its dump parasite, in
  * readable areas on both sides of an area it can't read (PROT_NONE, with
- * data), so that pages leave through the parasite (written into the image by
- * the task itself, or copied through shared slots in the _copy variants)
- * and through /proc/PID/mem in turn.  After restore every byte must be there; the task
+ * data), so that pages leave through the parasite (copied through its shared
+ * slots, or written into the image by the task itself in the _write
+ * variants) and through /proc/PID/mem in turn.  After restore every byte must be there; the task
  * must have the same fds as before (the parasite's are gone) and the same
  * signal mask.  With STRICT_MAPS (the dumpfail variants, where the task
  * is never restored) /proc/self/maps must not have changed at all: no
  * parasite mapping left behind.  With FREE_FDS the task can open only that
  * many more fds (RLIMIT_NOFILE): too few for the parasite, whose pages are
- * then read through /proc, or just enough for it and the image's fd.
+ * then read through /proc, or just enough for it.
  */
 #include <dirent.h>
 #include <signal.h>
