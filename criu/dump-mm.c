@@ -239,10 +239,13 @@ static enum pages_via pages_via(const struct page_set *ps, enum pp_way *way)
 	if (via && !strcmp(via, "parasite-write"))
 		*way = PP_WRITE;
 	else if (via && strcmp(via, "parasite") && strcmp(via, "parasite-copy")) {
-		if (*via)
+		static bool warned;
+
+		if (*via && !warned)
 			pr_warn("CRIU_PAGES_VIA=%s is none of read, parasite, parasite-copy, "
 				"parasite-write: ignored\n",
 				via);
+		warned = true;
 		via = NULL;
 	}
 	if (via)

@@ -5,10 +5,8 @@
  * writes into the image, two slots in turn.
  */
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -19,6 +17,7 @@
 #include "page-xfer.h"
 #include "parasite-blob.h"
 #include "parasite-pages.h"
+#include "proc_parse.h"
 #include "stages.h"
 
 #undef LOG_PREFIX
@@ -199,31 +198,29 @@ int parasite_pages_queue(struct parasite_pages *pp, struct page_xfer *x, unsigne
 	return 0;
 }
 
+static int close_if_image(int fd, void *arg)
+{
+	struct parasite_pages *pp = arg;
+	pid_t pid = compel_task_pid(pp->task);
+	char path[64];
+	struct stat st;
+	long ret;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
+	if (stat(path, &st) || st.st_dev != pp->img_dev || st.st_ino != pp->img_ino)
+		return 0;
+	if (compel_syscall(pp->task, SYS_close, &ret, fd, 0, 0, 0, 0, 0) || ret)
+		pr_warn("Task %d keeps fd %d on the pages image\n", pid, fd);
+	return 0;
+}
+
 /* After a broken hand-over: whatever fd of the task is our image file goes. */
 static void close_lost_fd(struct parasite_pages *pp)
 {
-	pid_t pid = compel_task_pid(pp->task);
-	char dir[64], path[64 + 256];
-	struct dirent *de;
-	struct stat st;
-	unsigned long fd;
-	long ret;
-	DIR *d;
+	char dir[64];
 
-	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
-	d = opendir(dir);
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (de->d_name[0] == '.' || stat(path, &st) || st.st_dev != pp->img_dev ||
-		    st.st_ino != pp->img_ino)
-			continue;
-		fd = strtoul(de->d_name, NULL, 10);
-		if (compel_syscall(pp->task, SYS_close, &ret, fd, 0, 0, 0, 0, 0) || ret)
-			pr_warn("Task %d keeps fd %s on the pages image\n", pid, de->d_name);
-	}
-	closedir(d);
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", compel_task_pid(pp->task));
+	proc_dir_each(dir, close_if_image, pp);
 }
 
 int parasite_pages_stop(struct parasite_pages *pp)

@@ -5,7 +5,6 @@
  * by the classic pagemap alike), written out and read back byte for byte.
  */
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 #include "common/page.h"
 #include "compel/compel.h"
 #include "image.h"
+#include "proc_parse.h"
 #include "kerndat.h"
 #include "mem.h"
 #include "page-xfer.h"
@@ -145,21 +145,20 @@ static int truncate_pages(const char *dir)
 	return truncate(path, st.st_size - 100);
 }
 
+static int count_one(int fd, void *arg)
+{
+	(void)fd;
+	++*(int *)arg;
+	return 0;
+}
+
 static int count_fds(pid_t pid)
 {
 	char path[64];
-	struct dirent *de;
 	int n = 0;
-	DIR *d;
 
 	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
-	d = opendir(path);
-	if (!d)
-		return -1;
-	while ((de = readdir(d)))
-		n += de->d_name[0] != '.';
-	closedir(d);
-	return n;
+	return proc_dir_each(path, count_one, &n) ? -1 : n;
 }
 
 /*
