@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/futex.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +25,7 @@
 #include "cr-restore.h"
 #include "cr-service.h"
 #include "files.h"
+#include "futex.h"
 #include "image.h"
 #include "inventory.pb-c.h"
 #include "kerndat.h"
@@ -35,11 +35,6 @@
 #include "tty.h"
 
 #define READY_TIMEOUT_S 600
-
-static long futex(uint32_t *addr, int op, uint32_t val, const struct timespec *ts)
-{
-	return syscall(SYS_futex, addr, op, val, ts, NULL, 0);
-}
 
 static int read_inventory(struct restore_ctx *ctx)
 {
@@ -279,7 +274,7 @@ static void __attribute__((noreturn)) task_fail(struct restore_ctx *ctx, struct 
 		snprintf(ctx->sync->errmsg, sizeof(ctx->sync->errmsg),
 			 "task %d failed before its restorer ran", it->pid);
 	__atomic_add_fetch(&ctx->sync->nr_ready, 1, __ATOMIC_SEQ_CST);
-	futex(&ctx->sync->nr_ready, FUTEX_WAKE, 1, NULL);
+	futex_wake(&ctx->sync->nr_ready, 1);
 	_exit(1);
 }
 
@@ -291,14 +286,14 @@ static void wait_count(struct restore_ctx *ctx, uint32_t *word, uint32_t total)
 	uint32_t n;
 
 	while ((n = __atomic_load_n(word, __ATOMIC_SEQ_CST)) < total && !ctx->sync->error)
-		futex(word, FUTEX_WAIT, n, &(struct timespec){ 1, 0 });
+		futex_wait(word, n, &(struct timespec){ 1, 0 });
 }
 
 /* Count in on @word and wait for everybody else. */
 static void barrier(struct restore_ctx *ctx, uint32_t *word, uint32_t total)
 {
 	__atomic_add_fetch(word, 1, __ATOMIC_SEQ_CST);
-	futex(word, FUTEX_WAKE, INT32_MAX, NULL);
+	futex_wake(word, INT32_MAX);
 	wait_count(ctx, word, total);
 }
 
@@ -625,7 +620,7 @@ static int stage_wait(void *arg)
 			       sync->nr_tasks, n);
 			return -1;
 		}
-		futex(&sync->nr_ready, FUTEX_WAIT, n, &(struct timespec){ 0, 100000000 });
+		futex_wait(&sync->nr_ready, n, &(struct timespec){ 0, 100000000 });
 	}
 	if (sync->error) {
 		pr_err("Restore of task %d failed: %s\n", sync->error, sync->errmsg);

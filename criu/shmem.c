@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/futex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include "common/page.h"
 #include "dump.h"
 #include "files.h"
+#include "futex.h"
 #include "image.h"
 #include "log.h"
 #include "memfd.h"
@@ -466,15 +466,10 @@ static int build_table(struct restore_ctx *ctx, struct shmem_task *st)
 	return 0;
 }
 
-static long futex(uint32_t *addr, int op, uint32_t val, const struct timespec *ts)
-{
-	return syscall(SYS_futex, addr, op, val, ts, NULL, 0);
-}
-
 static void publish(uint32_t *word, uint32_t val)
 {
 	__atomic_store_n(word, val, __ATOMIC_RELEASE);
-	futex(word, FUTEX_WAKE, INT32_MAX, NULL);
+	futex_wake(word, INT32_MAX);
 }
 
 /* Waits for *word >= @want, giving up when another task failed. */
@@ -492,7 +487,7 @@ static int wait_word(struct restore_ctx *ctx, uint32_t *word, uint32_t want, con
 			       (unsigned long long)shmid);
 			return -1;
 		}
-		futex(word, FUTEX_WAIT, v, &(struct timespec){ 0, 100000000 });
+		futex_wait(word, v, &(struct timespec){ 0, 100000000 });
 	}
 	return 0;
 }
@@ -683,7 +678,7 @@ static int open_published(struct restore_ctx *ctx, struct shmem_task *st, size_t
 		return -1;
 	}
 	__atomic_add_fetch(&s->opened, 1, __ATOMIC_SEQ_CST);
-	futex(&s->opened, FUTEX_WAKE, INT32_MAX, NULL);
+	futex_wake(&s->opened, INT32_MAX);
 	return fd;
 }
 

@@ -29,8 +29,6 @@
 #define MAP_GROWSDOWN 0x0100
 #define MREMAP_MAYMOVE 1
 #define MREMAP_FIXED 2
-#define FUTEX_WAIT 0
-#define FUTEX_WAKE 1
 #define ARCH_MAP_VDSO_64 0x2003
 #define PR_SET_PDEATHSIG 1
 #define PR_SET_DUMPABLE 4
@@ -143,11 +141,6 @@ static void rst_info(const char *fmt, ...)
 	sys_write(rst_args->log_fd, buf, len);
 }
 
-static long sys_futex(uint32_t *uaddr, int op, uint32_t val)
-{
-	return std_syscall6(__NR_futex, (long)uaddr, op, val, 0, 0, 0);
-}
-
 static struct rst_sync *rst_sync(void)
 {
 	return (struct rst_sync *)(uintptr_t)rst_args->sync;
@@ -174,7 +167,7 @@ static void __attribute__((noreturn)) rst_fail(const char *fmt, ...)
 		memcpy(sync->errmsg, buf, len < (int)sizeof(sync->errmsg) ? len : 255);
 	}
 	__atomic_add_fetch(&sync->nr_ready, 1, __ATOMIC_SEQ_CST);
-	sys_futex(&sync->nr_ready, FUTEX_WAKE, 1);
+	sys_futex(&sync->nr_ready, STD_FUTEX_WAKE, 1, NULL);
 	for (;;)
 		std_syscall1(__NR_exit_group, 1);
 }
@@ -572,7 +565,7 @@ static void __attribute__((noreturn)) park(void)
 	struct rst_sync *sync = rst_sync();
 
 	for (;;)
-		sys_futex(&sync->go, FUTEX_WAIT, 0);
+		sys_futex(&sync->go, STD_FUTEX_WAIT, 0, NULL);
 }
 
 /*
@@ -634,7 +627,7 @@ static void __attribute__((noreturn, used)) thread_main(struct rst_thread *t)
 {
 	restore_thread_state(t);
 	__atomic_add_fetch(&rst_args->threads_parked, 1, __ATOMIC_SEQ_CST);
-	sys_futex(&rst_args->threads_parked, FUTEX_WAKE, 1);
+	sys_futex(&rst_args->threads_parked, STD_FUTEX_WAKE, 1, NULL);
 	park_thread(t);
 }
 
@@ -645,7 +638,7 @@ static void wait_threads(void)
 
 	while ((n = __atomic_load_n(&rst_args->threads_parked, __ATOMIC_SEQ_CST)) <
 	       rst_args->nr_threads - 1)
-		sys_futex(&rst_args->threads_parked, FUTEX_WAIT, n);
+		sys_futex(&rst_args->threads_parked, STD_FUTEX_WAIT, n, NULL);
 }
 
 /* clone3 a thread with its own id; the child runs thread_main(t) on @t's stack. */
@@ -719,7 +712,7 @@ void __attribute__((noreturn)) restorer_main(struct task_restore_args *args)
 		sys_close(args->log_fd);
 	args->log_fd = -1;
 	__atomic_add_fetch(&sync->nr_ready, 1, __ATOMIC_SEQ_CST);
-	sys_futex(&sync->nr_ready, FUTEX_WAKE, 1);
+	sys_futex(&sync->nr_ready, STD_FUTEX_WAKE, 1, NULL);
 	/* Only this thread ends: it stays a zombie while the others run on. */
 	if (args->leader_exited)
 		for (;;)

@@ -39,6 +39,16 @@ int compel_rpc_call(struct compel_parasite *p, unsigned int cmd);
 int compel_rpc_sync(struct compel_parasite *p, unsigned int cmd, int *ret);
 int compel_rpc_call_sync(struct compel_parasite *p, unsigned int cmd, int *ret);
 
+/*
+ * For a command that talks through words of the argument area (shared
+ * memory) rather than messages: sleeps while *@word == @val, watching the
+ * parasite as compel_rpc_sync() does.  0 once the word changed (or on a
+ * spurious wake-up: check again), -1 if the parasite crashed or did not move
+ * the word within the timeout.  The parasite wakes it with a futex wake on
+ * @word (std_wake_word()).
+ */
+int compel_rpc_wait_word(struct compel_parasite *p, uint32_t *word, uint32_t val);
+
 /* Receive @nr fds the parasite sends with SCM_RIGHTS during a command. */
 int compel_recv_fds(struct compel_parasite *p, int *fds, unsigned int nr);
 

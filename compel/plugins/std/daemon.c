@@ -21,6 +21,31 @@ static long xfer_msg(int fd, struct compel_rpc_msg *m, int send)
 	return sys_recvmsg(fd, &h, 0);
 }
 
+/* compel's end of the control socket is closed: it is gone. */
+static int ctl_peer_gone(void)
+{
+	char c;
+	struct std_iovec iov = { .base = &c, .len = 1 };
+	struct std_msghdr h = { .iov = &iov, .iovlen = 1 };
+
+	return sys_recvmsg(cur_hdr->ctl_fd, &h, STD_MSG_PEEK | STD_MSG_DONTWAIT) == 0;
+}
+
+long std_wait_word(uint32_t *word, uint32_t val)
+{
+	/* Long: the timeout only serves to notice a compel that died. */
+	const struct std_timespec slice = { 0, 200000000 };
+
+	if (sys_futex(word, STD_FUTEX_WAIT, val, &slice) == -110 /* ETIMEDOUT */ && ctl_peer_gone())
+		return -32; /* EPIPE */
+	return 0;
+}
+
+void std_wake_word(uint32_t *word)
+{
+	sys_futex(word, STD_FUTEX_WAKE, 1, 0);
+}
+
 static int dispatch(unsigned int cmd, void *args)
 {
 	if (cmd == COMPEL_CMD_PING)

@@ -5,13 +5,17 @@
  * timeout; either marks the parasite broken, leaving only the cure.
  */
 
+#include <linux/futex.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "compel-priv/log.h"
 #include "compel-priv/parasite.h"
@@ -103,6 +107,41 @@ int compel_rpc_sync(struct compel_parasite *p, unsigned int cmd, int *ret)
 	}
 	*ret = m.ret;
 	return 0;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int compel_rpc_wait_word(struct compel_parasite *p, uint32_t *word, uint32_t val)
+{
+	const struct timespec slice = { 0, POLL_SLICE_MS * 1000000L };
+	uint64_t start = now_ms();
+
+	if (usable(p))
+		return -1;
+	/* Not FUTEX_PRIVATE_FLAG: the parasite's side of the word is another process. */
+	while (__atomic_load_n(word, __ATOMIC_SEQ_CST) == val) {
+		syscall(SYS_futex, word, FUTEX_WAIT, val, &slice, NULL, 0);
+		if (__atomic_load_n(word, __ATOMIC_SEQ_CST) != val)
+			break;
+		if (leader_changed(p))
+			goto broken;
+		if (now_ms() - start >= (uint64_t)p->timeout_ms) {
+			pr_err("parasite in %d did not answer in %d ms\n", p->task->pid,
+			       p->timeout_ms);
+			goto broken;
+		}
+	}
+	return 0;
+broken:
+	p->broken = true;
+	parasite_drain_log(p);
+	return -1;
 }
 
 int compel_rpc_call_sync(struct compel_parasite *p, unsigned int cmd, int *ret)

@@ -22,6 +22,15 @@ int parasite_trap_cmd(unsigned int cmd, void *args);
 /* The header compel filled in for this run. */
 struct compel_parasite_hdr *std_hdr(void);
 
+/*
+ * The parasite's side of compel_rpc_wait_word(): sleeps once, while *@word
+ * == @val, until a futex wake on @word or a timeout; 0 (check again), or
+ * -EPIPE if compel closed the control socket (nobody is left to wake it).
+ * std_wake_word() wakes compel sleeping on @word.
+ */
+long std_wait_word(uint32_t *word, uint32_t val);
+void std_wake_word(uint32_t *word);
+
 /* Send @nr fds to compel over the control socket (compel_recv_fds() takes them). */
 int std_send_fds(const int *fds, unsigned int nr);
 

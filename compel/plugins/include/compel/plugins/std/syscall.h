@@ -49,9 +49,22 @@ struct std_cmsghdr {
 	int type;
 };
 
+struct std_timespec {
+	int64_t sec;
+	int64_t nsec;
+};
+
 #define STD_SOL_SOCKET 1
 #define STD_SCM_RIGHTS 1
+#define STD_MSG_PEEK 0x2
+#define STD_MSG_DONTWAIT 0x40
 #define STD_MSG_NOSIGNAL 0x4000
+
+#define STD_CLOCK_MONOTONIC 1
+
+/* Without FUTEX_PRIVATE_FLAG: the words may be in memory shared with criu. */
+#define STD_FUTEX_WAIT 0
+#define STD_FUTEX_WAKE 1
 
 static inline long sys_read(int fd, void *buf, size_t len)
 {
@@ -102,6 +115,22 @@ static inline long sys_sendmsg(int fd, const struct std_msghdr *msg, int flags)
 static inline long sys_recvmsg(int fd, struct std_msghdr *msg, int flags)
 {
 	return std_syscall3(__NR_recvmsg, fd, msg, flags);
+}
+
+/* @ts: a relative timeout for STD_FUTEX_WAIT, NULL for none. */
+static inline long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct std_timespec *ts)
+{
+	return std_syscall4(__NR_futex, uaddr, op, val, ts);
+}
+
+static inline long sys_clock_gettime(int clock, struct std_timespec *ts)
+{
+	return std_syscall2(__NR_clock_gettime, clock, ts);
+}
+
+static inline long sys_getcpu(uint32_t *cpu)
+{
+	return std_syscall3(__NR_getcpu, cpu, 0, 0);
 }
 
 static inline long sys_mmap(void *addr, size_t len, int prot, int flags, int fd, long off)

@@ -3,6 +3,9 @@
 #define COMPEL_STD_ASM_SYSCALL_NR_H
 
 /* arm64 (generic table) system call numbers the parasite side uses. */
+#define __NR_futex 98
+#define __NR_clock_gettime 113
+#define __NR_getcpu 168
 #define __NR_close 57
 #define __NR_read 63
 #define __NR_write 64

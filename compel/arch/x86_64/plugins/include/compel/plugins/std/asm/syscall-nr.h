@@ -15,5 +15,8 @@
 #define __NR_sendmsg 46
 #define __NR_recvmsg 47
 #define __NR_gettid 186
+#define __NR_futex 202
+#define __NR_clock_gettime 228
+#define __NR_getcpu 309
 
 #endif
