@@ -210,7 +210,7 @@ static int write_fs(struct dump_ctx *ctx, struct mm_state *ms, struct pstree_ite
 }
 
 /*
- * Infecting, with the two 2 MiB slots to fault in, costs several ms per
+ * Infecting, with the slots (4 MiB) to fault in, costs several ms per
  * task; the parasite saves about 0.25 ms per MiB over reading /proc/PID/mem
  * (make bench: python3's 9.5 MiB dumped in 25 ms with it, 17 ms without).
  */

@@ -16,7 +16,7 @@ struct page_xfer;
 /*
  * How the dump parasite moves pages (criu/include/parasite.h): PP_WRITE,
  * the task write()s them into the pages image itself; PP_COPY, it copies
- * them into shared slots that criu writes out.
+ * them into a ring of shared slots that criu writes out.
  */
 enum pp_way { PP_WRITE, PP_COPY };
 
@@ -30,10 +30,13 @@ struct parasite_pages {
 	bool fd_unknown;               /* the fd may be in the task under an unknown number */
 	dev_t img_dev;                 /* the image file, to find that fd */
 	ino_t img_ino;
-	unsigned int cur;              /* the slot being queued */
-	unsigned int nr_calls;         /* copy or write commands sent */
-	uint64_t queued[PARASITE_NR_SLOTS]; /* bytes of its iovs[] */
-	bool filled[PARASITE_NR_SLOTS];     /* copied, not written out yet */
+	bool ring_running;             /* PARASITE_CMD_COPY_RING was sent */
+	uint32_t queued;               /* batches handed to the task (ring.queued) */
+	uint32_t written;              /* batches written into the image */
+	unsigned int nr_calls;         /* write commands sent */
+	uint64_t bytes[PARASITE_NR_SLOTS]; /* listed in each slot's iovs[] */
+	uint64_t total;                /* written out of the slots */
+	uint64_t ns_write, ns_wait;    /* criu writing them; criu waiting for the task */
 };
 
 /*

@@ -21,20 +21,27 @@
  *
  * Copying (the default): the argument area (shared memory, mapped in the
  * task and in criu) holds struct parasite_pages_args and, from
- * PARASITE_SLOTS_OFF on, two slots of PARASITE_SLOT_SIZE bytes.  PARASITE_CMD_COPY + N copies the runs of
- * copy[N].iovs[] one after the other into slot N: the task's CPU copies
- * its memory out while criu writes the other slot into the image.  The slots
- * are only touched (and charged to the task) in this mode.
+ * PARASITE_SLOTS_OFF on, a ring of PARASITE_NR_SLOTS slots of
+ * PARASITE_SLOT_SIZE bytes.  PARASITE_CMD_COPY_RING runs until criu closes
+ * the ring: criu lists the runs of batch k in copy[k % PARASITE_NR_SLOTS]
+ * and counts it in ring.queued; the task copies them one after the other
+ * into slot k % PARASITE_NR_SLOTS and counts it in ring.copied; criu writes
+ * the slot into the image and queues the next batch into it.  The task's CPU
+ * copies its memory out while criu writes, and neither side makes a system
+ * call per batch: each spins a while, then sleeps on the other's counter (a
+ * futex) saying in *_sleeping when it wants to be woken.  Neither spins
+ * while both are on the same CPU (task_cpu, criu_cpu): the one that sleeps
+ * lets the other run, and is woken onto an idle CPU.  The slots are
+ * only touched (and charged to the task) in this mode.
  */
 enum {
-	PARASITE_CMD_COPY = COMPEL_CMD_USER,
-	PARASITE_CMD_COPY_LAST = PARASITE_CMD_COPY + 1,
+	PARASITE_CMD_COPY_RING = COMPEL_CMD_USER,
 	PARASITE_CMD_TAKE_FD,
 	PARASITE_CMD_WRITE,
 };
 
-#define PARASITE_NR_SLOTS 2
-#define PARASITE_SLOT_SIZE (2U << 20)
+#define PARASITE_NR_SLOTS 8
+#define PARASITE_SLOT_SIZE (512U << 10)
 #define PARASITE_MAX_IOVS 1024
 
 struct parasite_iov {
@@ -48,9 +55,24 @@ struct parasite_copy {
 	struct parasite_iov iovs[PARASITE_MAX_IOVS];
 };
 
+/* Every counter only grows; batch k uses slot k % PARASITE_NR_SLOTS. */
+struct parasite_ring {
+	uint32_t queued;        /* criu: batches listed so far */
+	uint32_t closed;        /* criu: no batch comes after queued */
+	uint32_t task_sleeping; /* task: asleep on queued; wake it once queued >= task_wake_at */
+	uint32_t task_wake_at;
+	uint32_t copied;        /* task: batches copied into their slots */
+	uint32_t criu_sleeping; /* criu: asleep on copied */
+	int32_t ret;            /* task: why it stopped early (set before copied moves on) */
+	uint32_t task_spin_us;  /* criu: how long the task may spin before sleeping */
+	uint32_t task_cpu;      /* task: the CPU it last spun on */
+	uint32_t criu_cpu;      /* criu: the CPU it last published from */
+};
+
 struct parasite_pages_args {
 	int32_t out_fd; /* PARASITE_CMD_WRITE writes here */
 	uint32_t pad;
+	struct parasite_ring ring;
 	struct parasite_copy copy[PARASITE_NR_SLOTS];
 };
 

@@ -28,9 +28,14 @@
 
 #define ANON_PAGES 64
 #define FILE_PAGES 8
+/*
+ * Every other page written: one-page runs that fill the parasite's ring
+ * slots with as many runs as they hold, around the ring several times.
+ */
+#define SPARSE_PAGES 4096
 
 struct layout {
-	unsigned long anon, file, none;
+	unsigned long anon, file, none, sparse;
 	int ready;
 };
 
@@ -50,19 +55,24 @@ static void fill_page(char *p)
 static void child(struct layout *l, const char *file)
 {
 	static const int written[] = { 0, 1, 2, 10, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 63 };
-	char *anon, *fmap, *none;
+	char *anon, *fmap, *none, *sparse;
 	volatile char sink;
 	size_t i;
 	int fd;
 
+	sparse = mmap(NULL, SPARSE_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	anon = mmap(NULL, ANON_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	fd = open(file, O_RDONLY);
 	fmap = mmap(NULL, FILE_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	none = mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 		    -1, 0);
-	if (anon == MAP_FAILED || fmap == MAP_FAILED || none == MAP_FAILED)
+	if (anon == MAP_FAILED || fmap == MAP_FAILED || none == MAP_FAILED ||
+	    sparse == MAP_FAILED)
 		_exit(1);
+	for (i = 0; i < SPARSE_PAGES; i += 2)
+		fill_page(sparse + i * PAGE_SIZE);
 	for (i = 0; i < ARRAY_SIZE(written); i++)
 		fill_page(anon + written[i] * PAGE_SIZE);
 	sink = anon[5 * PAGE_SIZE]; /* read only: maps the zero page */
@@ -75,6 +85,7 @@ static void child(struct layout *l, const char *file)
 	l->anon = (unsigned long)anon;
 	l->file = (unsigned long)fmap;
 	l->none = (unsigned long)none;
+	l->sparse = (unsigned long)sparse;
 	__atomic_store_n(&l->ready, 1, __ATOMIC_SEQ_CST);
 	for (;;)
 		pause();
@@ -125,13 +136,19 @@ static void check_pages(const struct layout *l, const struct page_set *ps, const
 		      has_run(ps, l->file + 3 * PAGE_SIZE, 1),
 	      "%s: only the written file page", how);
 	CHECK(has_run(ps, l->none + PAGE_SIZE, 1), "%s: PROT_NONE page with data", how);
+	CHECK(has_run(ps, l->sparse, 1) && has_run(ps, l->sparse + 2 * PAGE_SIZE, 1) &&
+		      pages_in(ps, l->sparse, l->sparse + SPARSE_PAGES * PAGE_SIZE) ==
+			      SPARSE_PAGES / 2,
+	      "%s: every other page of the sparse area, one run each", how);
 }
 
 /* The pages the child filled with the pattern. */
 static bool ours(const struct layout *l, unsigned long addr)
 {
 	return (addr >= l->anon && addr < l->anon + ANON_PAGES * PAGE_SIZE) ||
-	       addr == l->file + 3 * PAGE_SIZE || addr == l->none + PAGE_SIZE;
+	       addr == l->file + 3 * PAGE_SIZE || addr == l->none + PAGE_SIZE ||
+	       (addr >= l->sparse && addr < l->sparse + SPARSE_PAGES * PAGE_SIZE &&
+		!((addr - l->sparse) / PAGE_SIZE % 2));
 }
 
 static int truncate_pages(const char *dir)
@@ -223,7 +240,8 @@ static void check_roundtrip(pid_t pid, const struct layout *l, const struct page
 		pages += pe.nr_pages;
 	}
 	CHECK(ret == 0, "clean end of pagemap");
-	CHECK(checked == 17 * PAGE_SIZE, "%lu bytes of our pages checked", checked);
+	CHECK(checked == (17 + SPARSE_PAGES / 2) * PAGE_SIZE, "%lu bytes of our pages checked",
+	      checked);
 	CHECK(pages == ps->nr_pages && bad == 0, "%lu pages read back, %lu bad bytes", pages, bad);
 	close_page_read(&pr);
 

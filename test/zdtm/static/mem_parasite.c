@@ -3,7 +3,7 @@
  * Enough memory (41 MiB) for criu to take it through its dump parasite, in
  * readable areas on both sides of an area it can't read (PROT_NONE, with
  * data), so that pages leave through the parasite (copied through its shared
- * slots, or written into the image by the task itself in the _write
+ * ring of slots, or written into the image by the task itself in the _write
  * variants) and through /proc/PID/mem in turn.  After restore every byte must be there; the task
  * must have the same fds as before (the parasite's are gone) and the same
  * signal mask.  With STRICT_MAPS (the dumpfail variants, where the task
