@@ -264,15 +264,20 @@ def run_criu(args, argv, stdout_path, timeout):
         return os.waitstatus_to_exitcode(st) or 1, t1 - t0, 0
 
 
-# A knob of this VM's kernel (free page reporting to the host, as in the
+# Knobs of this VM's kernel (free page reporting to the host, as in the
 # Firecracker guests the figures come from): how long a free page must stay
 # free before it is handed back to the host, whose next first touch of it
-# then costs a host fault (measured here: ~8x slower writes into a tmpfs).
-# With 0 ms every step that frees memory makes the next one pay that at
-# random, so the bench holds free pages as long as the knob allows (5 min
-# here), warms up the memory it will use once, and puts the value back at exit.
-MIN_FREE_MS = "/sys/module/page_reporting/parameters/min_free_ms"
-HOLD_FREE_MS = (300000, 120000)
+# then costs a host fault (measured here: ~8x slower writes into a tmpfs),
+# and how much free memory may wait for that before it is handed back
+# anyway.  With 0 ms, or once more than max_waiting_mib (1 GiB here) was
+# freed, which every 1 GiB run does, a step that frees memory makes the
+# next one pay host faults at random (seen: single 1 GiB dumps of 0.4 to
+# 3 s, their writes into the tmpfs slow, the limits right after not).  So
+# the bench raises both as far as they go for its run (free pages held 5
+# min, 16 GiB of them), warms up the memory it will use once, and puts the
+# values back at exit.
+REPORTING = "/sys/module/page_reporting/parameters/"
+HOLD_KNOBS = (("min_free_ms", (300000, 120000)), ("max_waiting_mib", (16384, 4096)))
 
 
 def mem_available():
@@ -283,18 +288,19 @@ def mem_available():
     return 0
 
 
-def hold_free_pages():
-    """Returns (old value to put back, value set), or None if nothing was changed."""
+def hold_knob(name, values):
+    """Raises one knob to the first of @values it takes: (old, new), or None."""
+    path = REPORTING + name
     try:
-        with open(MIN_FREE_MS) as f:
+        with open(path) as f:
             old = f.read().strip()
-        for ms in HOLD_FREE_MS:
-            if int(old) >= ms:
+        for v in values:
+            if int(old) >= v:
                 return None
             try:
-                with open(MIN_FREE_MS, "w") as f:
-                    f.write(str(ms))
-                return old, ms
+                with open(path, "w") as f:
+                    f.write(str(v))
+                return old, v
             except OSError:
                 continue
     except (OSError, ValueError):
@@ -302,14 +308,23 @@ def hold_free_pages():
     return None
 
 
-def release_free_pages(old):
-    if old is None:
-        return
-    try:
-        with open(MIN_FREE_MS, "w") as f:
-            f.write(old)
-    except OSError as e:
-        log("bench: could not put %s back to %s: %s" % (MIN_FREE_MS, old, e))
+def hold_free_pages():
+    """{knob: (old value to put back, value set)} for every knob changed."""
+    held = {}
+    for name, values in HOLD_KNOBS:
+        h = hold_knob(name, values)
+        if h:
+            held[name] = h
+    return held
+
+
+def release_free_pages(held):
+    for name, (old, _) in held.items():
+        try:
+            with open(REPORTING + name, "w") as f:
+                f.write(old)
+        except OSError as e:
+            log("bench: could not put %s back to %s: %s" % (REPORTING + name, old, e))
 
 
 def one_run(args, name, argv, run, tmpfs, work):
@@ -609,10 +624,10 @@ def main():
     log("bench: " + mach)
     summaries, all_runs = [], {}
     only = [o for o in args.only.split(",") if o]
-    hold = None if os.environ.get("BENCH_HOLD_FREE") == "0" else hold_free_pages()
-    held = hold[0] if hold else None
-    if hold:
-        log("bench: %s set to %d for the run (was %s)" % (MIN_FREE_MS, hold[1], held))
+    held = {} if os.environ.get("BENCH_HOLD_FREE") == "0" else hold_free_pages()
+    if held:
+        what = ", ".join("%s %d, was %s" % (k, v[1], v[0]) for k, v in held.items())
+        log("bench: free page reporting held back for the run (%s)" % what)
         # Pages handed back before now stay cold until touched: touch as
         # many as the biggest workload needs (its memory, its image, the
         # limits' buffers), leaving 2 GiB to the rest of the system.
@@ -622,8 +637,7 @@ def main():
         if warm:
             log("bench: warming up %d MiB" % (warm // MiB))
             subprocess.run([os.path.join(args.bin_dir, "limits"), "warm", str(warm)])
-        mach += "; free page reporting held back during the run (min_free_ms %d, was %s)" % (
-            hold[1], held)
+        mach += "; free page reporting held back during the run (%s)" % what
     try:
         for name, argv, _ in workloads(args.bin_dir, args.big):
             if only and name not in only:
