@@ -5,10 +5,13 @@
  * fd passing, parasite logging and blob relocation, which need the raw API.
  */
 
+#include <linux/futex.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/compiler.h"
@@ -154,6 +157,79 @@ static void pass_fds(pid_t pid)
 	EXPECT(!compel_unfreeze(task), "fds: unfreeze failed");
 }
 
+static void set_word(uint32_t *w, uint32_t v)
+{
+	__atomic_store_n(w, v, __ATOMIC_SEQ_CST);
+	syscall(SYS_futex, w, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
+
+/* Waits for the parasite to echo @v; 0, or -1 as compel_rpc_wait_word() says. */
+static int echoed(struct compel_parasite *p, struct test_args *a, uint32_t v)
+{
+	uint32_t now;
+
+	while ((now = __atomic_load_n(&a->word_out, __ATOMIC_SEQ_CST)) != v)
+		if (compel_rpc_wait_word(p, &a->word_out, now))
+			return -1;
+	return 0;
+}
+
+/*
+ * A command that talks through shared words: answers come back through
+ * futex wake-ups; a parasite that stops answering is timed out, one that
+ * crashes is seen at once; either way the cure leaves the target as it was.
+ */
+static void words(pid_t pid, uint32_t last, const char *what)
+{
+	struct compel_parasite *p;
+	struct compel_task *task;
+	struct snapshot before;
+	struct test_args *a;
+	time_t t0;
+	uint32_t i;
+	int ret;
+
+	snap(pid, &before);
+	task = compel_freeze(pid, 0);
+	if (!task) {
+		EXPECT(0, "%s: can't freeze", what);
+		return;
+	}
+	p = compel_infect(task, &test_blob, sizeof(struct test_args));
+	EXPECT(p, "%s: can't infect", what);
+	if (p) {
+		a = compel_parasite_args(p);
+		compel_parasite_set_timeout(p, 300);
+		EXPECT(!compel_rpc_call(p, TEST_CMD_WORDS), "%s: can't send the command", what);
+		for (i = 1; i <= 200; i++) {
+			set_word(&a->word_in, i);
+			if (echoed(p, a, i)) {
+				EXPECT(0, "%s: word %u not echoed", what, i);
+				break;
+			}
+		}
+		if (last == TEST_WORD_STOP) {
+			/* Nothing new for it: the wait must give up after the timeout. */
+			EXPECT(compel_rpc_wait_word(p, &a->word_out, 200) < 0,
+			       "%s: a wait that nothing ends did not time out", what);
+		} else {
+			/* Seen by watching the task, not by running out of time. */
+			compel_parasite_set_timeout(p, 120000);
+			set_word(&a->word_in, last);
+			t0 = time(NULL);
+			EXPECT(echoed(p, a, last) < 0, "%s: a crashed parasite went unnoticed", what);
+			EXPECT(time(NULL) - t0 < 100, "%s: the crash was only seen at the timeout",
+			       what);
+		}
+		EXPECT(compel_rpc_sync(p, TEST_CMD_WORDS, &ret) < 0, "%s: a broken parasite answered",
+		       what);
+		EXPECT(compel_cure(p) == 0, "%s: cure failed", what);
+	}
+	EXPECT(compel_unfreeze(task) == 0, "%s: unfreeze failed", what);
+	expect_same(pid, &before, what);
+	free(before.maps);
+}
+
 int main(void)
 {
 	unsigned long rounds, bad, sum;
@@ -169,6 +245,8 @@ int main(void)
 	for (i = 0; i < ARRAY_SIZE(stages); i++)
 		failed_stage(t.pid, stages[i]);
 	pass_fds(t.pid);
+	words(t.pid, TEST_WORD_STOP, "words, then silence");
+	words(t.pid, TEST_WORD_CRASH, "words, then a crash");
 
 	target_write(&t, "q\n");
 	if (target_read_line(&t, line, sizeof(line), 10000) ||

@@ -55,6 +55,30 @@ static int crash(void)
 	return 0;
 }
 
+/* Each new value of word_in goes to word_out, through futex waits and wakes only. */
+static int echo_words(struct test_args *a)
+{
+	uint32_t seen = 0, v;
+	long ret;
+
+	for (;;) {
+		v = __atomic_load_n(&a->word_in, __ATOMIC_SEQ_CST);
+		if (v == seen) {
+			ret = std_wait_word(&a->word_in, seen);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (v == TEST_WORD_CRASH)
+			return crash();
+		__atomic_store_n(&a->word_out, v, __ATOMIC_SEQ_CST);
+		std_wake_word(&a->word_out);
+		if (v == TEST_WORD_STOP)
+			return 0;
+		seen = v;
+	}
+}
+
 /*
  * The parasite itself never uses FP/SIMD registers, so write garbage into
  * them on purpose: compel has to put the program's values back.
@@ -102,6 +126,8 @@ int parasite_daemon_cmd(unsigned int cmd, void *args)
 		return recv_and_write();
 	case TEST_CMD_CRASH:
 		return crash();
+	case TEST_CMD_WORDS:
+		return echo_words(args);
 	case TEST_CMD_HANG:
 		for (;;)
 			asm volatile("" ::: "memory");

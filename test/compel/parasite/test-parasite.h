@@ -16,7 +16,12 @@ enum {
 	TEST_CMD_CLOBBER_FPU, /* both: trash the vector registers compel must restore */
 	TEST_CMD_RELOC, /* daemon: call through a pointer table, return 42 */
 	TEST_CMD_RECV_FDS, /* daemon: take 2 fds, write "fd N" into each, close them */
+	TEST_CMD_WORDS, /* daemon: echo word_in into word_out until TEST_WORD_STOP */
 };
+
+/* Values of word_in that end TEST_CMD_WORDS: cleanly, or with a fault. */
+#define TEST_WORD_STOP 0xffffffffU
+#define TEST_WORD_CRASH 0xfffffffeU
 
 struct test_sigaction {
 	uint64_t handler;
@@ -31,6 +36,8 @@ struct test_args {
 	int32_t tid;
 	int32_t pid;
 	uint64_t thread_sigmask;
+	uint32_t word_in; /* compel -> parasite (std_wait_word) */
+	uint32_t word_out; /* parasite -> compel (compel_rpc_wait_word) */
 };
 
 #endif
