@@ -217,12 +217,13 @@ static void words(pid_t pid, uint32_t last, const char *what)
 			compel_parasite_set_timeout(p, 120000);
 			set_word(&a->word_in, last);
 			t0 = time(NULL);
-			EXPECT(echoed(p, a, last) < 0, "%s: a crashed parasite went unnoticed", what);
+			EXPECT(echoed(p, a, last) < 0, "%s: a crashed parasite went unnoticed",
+			       what);
 			EXPECT(time(NULL) - t0 < 100, "%s: the crash was only seen at the timeout",
 			       what);
 		}
-		EXPECT(compel_rpc_sync(p, TEST_CMD_WORDS, &ret) < 0, "%s: a broken parasite answered",
-		       what);
+		EXPECT(compel_rpc_sync(p, TEST_CMD_WORDS, &ret) < 0,
+		       "%s: a broken parasite answered", what);
 		EXPECT(compel_cure(p) == 0, "%s: cure failed", what);
 	}
 	EXPECT(compel_unfreeze(task) == 0, "%s: unfreeze failed", what);
