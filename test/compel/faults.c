@@ -45,30 +45,44 @@ static void expect_same(pid_t pid, struct snapshot *before, const char *what)
 	free(after.maps);
 }
 
-/* Run @cmd, which must fail to answer; cure and check nothing is left behind. */
-static void broken_parasite(pid_t pid, unsigned int cmd, const char *what)
+/*
+ * Freeze and infect the target, run @body on the parasite (300 ms timeout),
+ * cure, and check that nothing is left behind, whatever @body did to it.
+ */
+static void with_parasite(pid_t pid, const char *what,
+			  void (*body)(struct compel_parasite *p, unsigned int arg,
+				       const char *what),
+			  unsigned int arg)
 {
 	struct compel_parasite *p;
 	struct compel_task *task;
 	struct snapshot before;
-	int ret;
 
 	snap(pid, &before);
 	task = compel_freeze(pid, 0);
 	if (!task) {
 		EXPECT(0, "%s: can't freeze", what);
+		free(before.maps);
 		return;
 	}
 	p = compel_infect(task, &test_blob, sizeof(struct test_args));
 	EXPECT(p, "%s: can't infect", what);
 	if (p) {
 		compel_parasite_set_timeout(p, 300);
-		EXPECT(compel_rpc_call_sync(p, cmd, &ret) < 0, "%s: got an answer", what);
+		body(p, arg, what);
 		EXPECT(compel_cure(p) == 0, "%s: cure failed", what);
 	}
 	EXPECT(compel_unfreeze(task) == 0, "%s: unfreeze failed", what);
 	expect_same(pid, &before, what);
 	free(before.maps);
+}
+
+/* @cmd must fail to answer. */
+static void no_answer(struct compel_parasite *p, unsigned int cmd, const char *what)
+{
+	int ret;
+
+	EXPECT(compel_rpc_call_sync(p, cmd, &ret) < 0, "%s: got an answer", what);
 }
 
 static void failed_stage(pid_t pid, const char *stage)
@@ -176,59 +190,38 @@ static int echoed(struct compel_parasite *p, struct test_args *a, uint32_t v)
 
 /*
  * A command that talks through shared words: answers come back through
- * futex wake-ups; a parasite that stops answering is timed out, one that
- * crashes is seen at once; either way the cure leaves the target as it was.
+ * futex wake-ups; then a parasite that stops answering (@last
+ * TEST_WORD_STOP) is timed out, one that crashes is seen at once.
  */
-static void words(pid_t pid, uint32_t last, const char *what)
+static void words(struct compel_parasite *p, unsigned int last, const char *what)
 {
-	struct compel_parasite *p;
-	struct compel_task *task;
-	struct snapshot before;
-	struct test_args *a;
+	struct test_args *a = compel_parasite_args(p);
 	time_t t0;
 	uint32_t i;
 	int ret;
 
-	snap(pid, &before);
-	task = compel_freeze(pid, 0);
-	if (!task) {
-		EXPECT(0, "%s: can't freeze", what);
-		return;
-	}
-	p = compel_infect(task, &test_blob, sizeof(struct test_args));
-	EXPECT(p, "%s: can't infect", what);
-	if (p) {
-		a = compel_parasite_args(p);
-		compel_parasite_set_timeout(p, 300);
-		EXPECT(!compel_rpc_call(p, TEST_CMD_WORDS), "%s: can't send the command", what);
-		for (i = 1; i <= 200; i++) {
-			set_word(&a->word_in, i);
-			if (echoed(p, a, i)) {
-				EXPECT(0, "%s: word %u not echoed", what, i);
-				break;
-			}
+	EXPECT(!compel_rpc_call(p, TEST_CMD_WORDS), "%s: can't send the command", what);
+	for (i = 1; i <= 200; i++) {
+		set_word(&a->word_in, i);
+		if (echoed(p, a, i)) {
+			EXPECT(0, "%s: word %u not echoed", what, i);
+			break;
 		}
-		if (last == TEST_WORD_STOP) {
-			/* Nothing new for it: the wait must give up after the timeout. */
-			EXPECT(compel_rpc_wait_word(p, &a->word_out, 200) < 0,
-			       "%s: a wait that nothing ends did not time out", what);
-		} else {
-			/* Seen by watching the task, not by running out of time. */
-			compel_parasite_set_timeout(p, 120000);
-			set_word(&a->word_in, last);
-			t0 = time(NULL);
-			EXPECT(echoed(p, a, last) < 0, "%s: a crashed parasite went unnoticed",
-			       what);
-			EXPECT(time(NULL) - t0 < 100, "%s: the crash was only seen at the timeout",
-			       what);
-		}
-		EXPECT(compel_rpc_sync(p, TEST_CMD_WORDS, &ret) < 0,
-		       "%s: a broken parasite answered", what);
-		EXPECT(compel_cure(p) == 0, "%s: cure failed", what);
 	}
-	EXPECT(compel_unfreeze(task) == 0, "%s: unfreeze failed", what);
-	expect_same(pid, &before, what);
-	free(before.maps);
+	if (last == TEST_WORD_STOP) {
+		/* Nothing new for it: the wait must give up after the timeout. */
+		EXPECT(compel_rpc_wait_word(p, &a->word_out, 200) < 0,
+		       "%s: a wait that nothing ends did not time out", what);
+	} else {
+		/* Seen by watching the task, not by running out of time. */
+		compel_parasite_set_timeout(p, 120000);
+		set_word(&a->word_in, last);
+		t0 = time(NULL);
+		EXPECT(echoed(p, a, last) < 0, "%s: a crashed parasite went unnoticed", what);
+		EXPECT(time(NULL) - t0 < 100, "%s: the crash was only seen at the timeout", what);
+	}
+	EXPECT(compel_rpc_sync(p, TEST_CMD_WORDS, &ret) < 0, "%s: a broken parasite answered",
+	       what);
 }
 
 int main(void)
@@ -241,13 +234,13 @@ int main(void)
 	harness_init();
 	if (target_start(&t, "busy", NULL))
 		return 1;
-	broken_parasite(t.pid, TEST_CMD_CRASH, "crash");
-	broken_parasite(t.pid, TEST_CMD_HANG, "hang");
+	with_parasite(t.pid, "crash", no_answer, TEST_CMD_CRASH);
+	with_parasite(t.pid, "hang", no_answer, TEST_CMD_HANG);
 	for (i = 0; i < ARRAY_SIZE(stages); i++)
 		failed_stage(t.pid, stages[i]);
 	pass_fds(t.pid);
-	words(t.pid, TEST_WORD_STOP, "words, then silence");
-	words(t.pid, TEST_WORD_CRASH, "words, then a crash");
+	with_parasite(t.pid, "words, then silence", words, TEST_WORD_STOP);
+	with_parasite(t.pid, "words, then a crash", words, TEST_WORD_CRASH);
 
 	target_write(&t, "q\n");
 	if (target_read_line(&t, line, sizeof(line), 10000) ||
