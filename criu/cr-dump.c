@@ -26,6 +26,7 @@
 #include "log.h"
 #include "stages.h"
 #include "stats.pb-c.h"
+#include "vma-ahead.h"
 
 #define IMG_VERSION 2
 
@@ -224,7 +225,7 @@ static int stage_tasks(void *arg)
 		.ext_unix_sk = ctx->opts->ext_unix_sk,
 		.ext_unix_ids = ctx->opts->ext_unix_ids.v,
 		.nr_ext_unix_ids = ctx->opts->ext_unix_ids.n,
-			.file_locks = ctx->opts->file_locks,
+		.file_locks = ctx->opts->file_locks,
 		.shell_job = ctx->opts->shell_job,
 	};
 	unsigned int i;
@@ -259,6 +260,22 @@ static void unstage_tasks(void *arg)
 	ctx->files = NULL;
 }
 
+/* Below this many resident pages, smaps costs less than a thread (vma-ahead.h). */
+#define VMA_AHEAD_MIN_RSS 16384 /* 64 MiB */
+
+static int dump_files_mm(struct dump_ctx *ctx, struct pstree_item *it)
+{
+	struct vma_ahead *va = NULL;
+	int ret;
+
+	if (dump_item(it)->stat.rss >= VMA_AHEAD_MIN_RSS)
+		va = vma_ahead_start(pstree_proc_pid(it));
+	ret = files_dump_task(ctx->files, pstree_proc_pid(it), (uint32_t)it->pid) ||
+	      dump_task_mm(ctx, it, va);
+	vma_ahead_stop(va);
+	return ret ? -1 : 0;
+}
+
 static int stage_files_mm(void *arg)
 {
 	struct dump_ctx *ctx = arg;
@@ -271,9 +288,7 @@ static int stage_files_mm(void *arg)
 
 		if (!dump_item(it)->task)
 			continue;
-		if (stages_interrupted() ||
-		    files_dump_task(ctx->files, pstree_proc_pid(it), (uint32_t)it->pid) ||
-		    dump_task_mm(ctx, it))
+		if (stages_interrupted() || dump_files_mm(ctx, it))
 			return -1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &ctx->t_mem_end);

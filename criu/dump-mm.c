@@ -19,6 +19,7 @@
 #include "page-xfer.h"
 #include "parasite-pages.h"
 #include "shmem.h"
+#include "vma-ahead.h"
 
 #define MAX_AUXV 512
 
@@ -277,7 +278,7 @@ static int start_parasite(struct pstree_item *it, struct page_set *ps, struct pa
 	return -1;
 }
 
-static int dump_pages(struct dump_ctx *ctx, struct pstree_item *it)
+static int dump_pages(struct dump_ctx *ctx, struct pstree_item *it, const struct page_scan *scan)
 {
 	struct dump_item *di = dump_item(it);
 	struct parasite_pages pp, *ppp = NULL;
@@ -286,7 +287,7 @@ static int dump_pages(struct dump_ctx *ctx, struct pstree_item *it)
 	int ret = -1;
 
 	page_set_init(&ps);
-	if (collect_task_pages(pstree_proc_pid(it), &di->vmas, &ps, PAGEMAP_WALK_AUTO))
+	if (collect_task_pages(pstree_proc_pid(it), &di->vmas, &ps, PAGEMAP_WALK_AUTO, scan))
 		goto out;
 	if (open_page_xfer(&x, ctx->dfd, it->pid, ctx->next_pages_id++))
 		goto out;
@@ -315,24 +316,31 @@ out:
 	return ret;
 }
 
-int dump_task_mm(struct dump_ctx *ctx, struct pstree_item *it)
+int dump_task_mm(struct dump_ctx *ctx, struct pstree_item *it, struct vma_ahead *va)
 {
 	struct dump_item *di = dump_item(it);
 	struct mm_state ms = { 0 };
+	struct page_scan scan;
 	char link[64];
 	uint32_t exe_id;
 	int ret = -1;
 
-	/* Pages of memfds met among this task's fds (memfd.c) first. */
-	if (shmem_dump_flush(ctx) || collect_vmas(pstree_proc_pid(it), &di->vmas))
+	/*
+	 * Pages of memfds met among this task's fds (memfd.c) first.  The scan
+	 * runs while the mappings are still being read (vma-ahead.h).
+	 */
+	if (shmem_dump_flush(ctx) || scan_task_pages(pstree_proc_pid(it), &scan))
 		return -1;
+	if (vma_ahead_take(va, pstree_proc_pid(it), &di->vmas))
+		goto out;
 	snprintf(link, sizeof(link), "/proc/%d/exe", pstree_proc_pid(it));
 	if (save_vma_files(ctx, &ms, pstree_proc_pid(it), &di->vmas) ||
-	    save_path_file(ctx, &ms, it->pid, link, "exe", &exe_id) ||
-	    write_fs(ctx, &ms, it) || dump_pages(ctx, it) || write_mm(ctx, it, exe_id))
+	    save_path_file(ctx, &ms, it->pid, link, "exe", &exe_id) || write_fs(ctx, &ms, it) ||
+	    dump_pages(ctx, it, &scan) || write_mm(ctx, it, exe_id))
 		goto out;
 	ret = 0;
 out:
+	page_scan_free(&scan);
 	free(ms.seen);
 	return ret;
 }

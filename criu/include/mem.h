@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "pagemap-scan.h"
 #include "vma.h"
 
 /* A run of consecutive pages to write. */
@@ -46,9 +47,31 @@ enum pagemap_walk {
 int collect_vma_pages(int pagemap_fd, const struct vma_area *vma, struct page_set *ps,
 		      enum pagemap_walk how);
 
-/* All private mappings of @vmas. */
+/*
+ * Present and swapped pages of a task's whole address space (but the zero
+ * page), scanned before its mappings are known: they are read meanwhile
+ * (vma-ahead.h).  Used for anonymous mappings only.
+ */
+struct page_scan {
+	struct page_region *regions; /* in address order */
+	size_t nr, cap;
+	unsigned long end; /* what was scanned: [0, end) */
+	bool done;         /* false: no PAGEMAP_SCAN here, nothing scanned */
+};
+
+/*
+ * Scans task @pid (stopped) into @s; without PAGEMAP_SCAN, or if the scan
+ * fails, leaves @s not done.  -1 only if /proc/PID/pagemap can't be opened.
+ */
+int scan_task_pages(pid_t pid, struct page_scan *s);
+void page_scan_free(struct page_scan *s);
+
+/*
+ * All private mappings of @vmas: anonymous ones taken from @pre when it is
+ * done (and @how is not PAGEMAP_WALK_CLASSIC), the others looked up one by one.
+ */
 int collect_task_pages(pid_t pid, const struct vm_area_list *vmas, struct page_set *ps,
-		       enum pagemap_walk how);
+		       enum pagemap_walk how, const struct page_scan *pre);
 
 struct page_xfer;
 struct parasite_pages;

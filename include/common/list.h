@@ -50,6 +50,18 @@ static inline int list_empty(const struct list_head *head)
 	return head->next == head;
 }
 
+/* Moves every entry of @from to the empty list @to; @from is left empty. */
+static inline void list_move_all(struct list_head *from, struct list_head *to)
+{
+	if (list_empty(from))
+		return;
+	to->next = from->next;
+	to->prev = from->prev;
+	to->next->prev = to;
+	to->prev->next = to;
+	INIT_LIST_HEAD(from);
+}
+
 #define list_entry(ptr, type, member) container_of(ptr, type, member)
 #define list_first_entry(ptr, type, member) list_entry((ptr)->next, type, member)
 

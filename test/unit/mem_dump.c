@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Page selection and the page images, on a real child: its mappings are
- * classified, exactly the pages holding data are chosen (by PAGEMAP_SCAN and
- * by the classic pagemap alike), written out and read back byte for byte.
+ * classified (read in turn and by the vma-ahead thread alike), exactly the
+ * pages holding data are chosen (by PAGEMAP_SCAN per mapping, over the whole
+ * address space, and by the classic pagemap alike), written out and read
+ * back byte for byte.
  */
 
 #include <fcntl.h>
@@ -25,6 +27,7 @@
 #include "page-xfer.h"
 #include "parasite-pages.h"
 #include "unit.h"
+#include "vma-ahead.h"
 
 #define ANON_PAGES 64
 #define FILE_PAGES 8
@@ -43,7 +46,7 @@ static bool sparse_written(unsigned long i)
 }
 
 struct layout {
-	unsigned long anon, file, none, sparse;
+	unsigned long anon, file, none, sparse, split;
 	int ready;
 };
 
@@ -63,7 +66,7 @@ static void fill_page(char *p)
 static void child(struct layout *l, const char *file)
 {
 	static const int written[] = { 0, 1, 2, 10, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 63 };
-	char *anon, *fmap, *none, *sparse;
+	char *anon, *fmap, *none, *sparse, *split;
 	volatile char sink;
 	size_t i;
 	int fd;
@@ -76,8 +79,14 @@ static void child(struct layout *l, const char *file)
 	fmap = mmap(NULL, FILE_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	none = mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 		    -1, 0);
-	if (anon == MAP_FAILED || fmap == MAP_FAILED || none == MAP_FAILED)
+	split = mmap(NULL, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		     -1, 0);
+	if (anon == MAP_FAILED || fmap == MAP_FAILED || none == MAP_FAILED || split == MAP_FAILED)
 		_exit(1);
+	/* Two mappings whose present pages are one run to a whole-space scan. */
+	for (i = 0; i < 4; i++)
+		fill_page(split + i * PAGE_SIZE);
+	mprotect(split + 2 * PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ);
 	for (i = 0; i < SPARSE_PAGES; i++)
 		if (sparse_written(i))
 			fill_page(sparse + i * PAGE_SIZE);
@@ -94,6 +103,7 @@ static void child(struct layout *l, const char *file)
 	l->file = (unsigned long)fmap;
 	l->none = (unsigned long)none;
 	l->sparse = (unsigned long)sparse;
+	l->split = (unsigned long)split;
 	__atomic_store_n(&l->ready, 1, __ATOMIC_SEQ_CST);
 	for (;;)
 		pause();
@@ -148,6 +158,52 @@ static void check_pages(const struct layout *l, const struct page_set *ps, const
 		      pages_in(ps, l->sparse, l->sparse + SPARSE_PAGES * PAGE_SIZE) ==
 			      SPARSE_WRITTEN,
 	      "%s: every other page of the sparse area, one run each", how);
+	CHECK(has_run(ps, l->split, 2) && has_run(ps, l->split + 2 * PAGE_SIZE, 2),
+	      "%s: a run of two mappings split between them", how);
+}
+
+static bool same_runs(const struct page_set *a, const struct page_set *b)
+{
+	size_t i;
+
+	if (a->nr != b->nr || a->nr_pages != b->nr_pages || a->nr_scanned != b->nr_scanned)
+		return false;
+	for (i = 0; i < a->nr; i++)
+		if (a->runs[i].start != b->runs[i].start ||
+		    a->runs[i].nr_pages != b->runs[i].nr_pages ||
+		    a->runs[i].readable != b->runs[i].readable)
+			return false;
+	return true;
+}
+
+/* The thread reads what collect_vmas() reads, and a failure comes out as one. */
+static void check_vma_ahead(pid_t pid, const struct vm_area_list *vmas)
+{
+	struct vm_area_list l;
+	struct vma_area *a, *b;
+	struct vma_ahead *va;
+	bool same = true;
+
+	va = vma_ahead_start(pid);
+	CHECK(va != NULL, "vma-ahead thread started");
+	CHECK(vma_ahead_take(va, pid, &l) == 0 && l.nr == vmas->nr &&
+		      l.nr_priv_pages == vmas->nr_priv_pages,
+	      "vma-ahead: %u mappings", l.nr);
+	b = list_first_entry(&vmas->h, struct vma_area, list);
+	list_for_each_entry(a, &l.h, list) {
+		same &= a->e.start == b->e.start && a->e.end == b->e.end &&
+			a->e.status == b->e.status && a->vm_flags == b->vm_flags;
+		b = list_entry(b->list.next, struct vma_area, list);
+	}
+	CHECK(same, "vma-ahead: the same mappings as read in turn");
+	free_vm_area_list(&l);
+	vma_ahead_stop(va);
+
+	va = vma_ahead_start(1 << 30);
+	CHECK(va && vma_ahead_take(va, 1 << 30, &l) < 0 && !l.nr, "vma-ahead: a task that is gone");
+	vma_ahead_stop(va);
+	/* Stopped before anything was taken: the thread's list is freed. */
+	vma_ahead_stop(vma_ahead_start(pid));
 }
 
 /* The pages the child filled with the pattern. */
@@ -155,6 +211,7 @@ static bool ours(const struct layout *l, unsigned long addr)
 {
 	return (addr >= l->anon && addr < l->anon + ANON_PAGES * PAGE_SIZE) ||
 	       addr == l->file + 3 * PAGE_SIZE || addr == l->none + PAGE_SIZE ||
+	       (addr >= l->split && addr < l->split + 4 * PAGE_SIZE) ||
 	       (addr >= l->sparse && addr < l->sparse + SPARSE_PAGES * PAGE_SIZE &&
 		sparse_written((addr - l->sparse) / PAGE_SIZE));
 }
@@ -248,7 +305,7 @@ static void check_roundtrip(pid_t pid, const struct layout *l, const struct page
 		pages += pe.nr_pages;
 	}
 	CHECK(ret == 0, "clean end of pagemap");
-	CHECK(checked == (17 + SPARSE_WRITTEN) * PAGE_SIZE, "%lu bytes of our pages checked",
+	CHECK(checked == (21 + SPARSE_WRITTEN) * PAGE_SIZE, "%lu bytes of our pages checked",
 	      checked);
 	CHECK(pages == ps->nr_pages && bad == 0, "%lu pages read back, %lu bad bytes", pages, bad);
 	close_page_read(&pr);
@@ -339,7 +396,8 @@ int main(void)
 	char file[] = "/tmp/mem_dump_file.XXXXXX";
 	struct layout *l;
 	struct vm_area_list vmas;
-	struct page_set scan, classic;
+	struct page_set scan, classic, whole;
+	struct page_scan pre;
 	struct vma_area *v;
 	char page[PAGE_SIZE];
 	pid_t pid;
@@ -374,14 +432,23 @@ int main(void)
 
 	page_set_init(&scan);
 	page_set_init(&classic);
-	CHECK(collect_task_pages(pid, &vmas, &classic, PAGEMAP_WALK_CLASSIC) == 0, "classic");
+	CHECK(collect_task_pages(pid, &vmas, &classic, PAGEMAP_WALK_CLASSIC, NULL) == 0, "classic");
 	check_pages(l, &classic, "classic");
 	if (kerndat_init() == 0 && kdat.has_pagemap_scan) {
-		CHECK(collect_task_pages(pid, &vmas, &scan, PAGEMAP_WALK_SCAN) == 0, "scan");
+		CHECK(collect_task_pages(pid, &vmas, &scan, PAGEMAP_WALK_SCAN, NULL) == 0, "scan");
 		check_pages(l, &scan, "scan");
 		CHECK(scan.nr_pages == classic.nr_pages, "same page count: %lu vs %lu",
 		      scan.nr_pages, classic.nr_pages);
+		CHECK(scan_task_pages(pid, &pre) == 0 && pre.done, "whole-space scan");
+		page_set_init(&whole);
+		CHECK(collect_task_pages(pid, &vmas, &whole, PAGEMAP_WALK_AUTO, &pre) == 0,
+		      "pages from the whole-space scan");
+		check_pages(l, &whole, "whole");
+		CHECK(same_runs(&whole, &scan), "whole-space scan: the per-mapping scan's runs");
+		page_set_free(&whole);
+		page_scan_free(&pre);
 	}
+	check_vma_ahead(pid, &vmas);
 	check_roundtrip(pid, l, &classic, false, PP_COPY, false);
 	CHECK(classic.nr_readable && classic.nr_readable < classic.nr_pages,
 	      "%lu of %lu pages readable by the task", classic.nr_readable, classic.nr_pages);
