@@ -289,14 +289,15 @@ def mem_available():
 
 
 def hold_knob(name, values):
-    """Raises one knob to the first of @values it takes: (old, new), or None."""
+    """Raises one knob to the first of @values it takes: (old, new), or None
+    if there is no such knob.  Found as high already: (old, old)."""
     path = REPORTING + name
     try:
         with open(path) as f:
             old = f.read().strip()
         for v in values:
             if int(old) >= v:
-                return None
+                return old, int(old)
             try:
                 with open(path, "w") as f:
                     f.write(str(v))
@@ -319,7 +320,9 @@ def hold_free_pages():
 
 
 def release_free_pages(held):
-    for name, (old, _) in held.items():
+    for name, (old, new) in held.items():
+        if str(new) == old:
+            continue
         try:
             with open(REPORTING + name, "w") as f:
                 f.write(old)
