@@ -16,6 +16,7 @@ static struct timespec log_start;
 static char log_prefix[32];
 /* The first error of the run, for callers that report one line (RPC). */
 static char first_err[512];
+static int first_err_taken; /* claimed by one thread (dump reads smaps in a second) */
 
 int log_init(const char *path)
 {
@@ -130,7 +131,7 @@ void vprint_on_level(unsigned int level, const char *fmt, va_list args)
 	n = vsnprintf(buf + off, sizeof(buf) - off, fmt, args);
 	if (n < 0)
 		goto out;
-	if (level == LOG_ERROR && !first_err[0])
+	if (level == LOG_ERROR && !__atomic_exchange_n(&first_err_taken, 1, __ATOMIC_ACQ_REL))
 		keep_first_err(buf + off);
 	off += (size_t)n;
 	if (off >= sizeof(buf)) {
@@ -171,4 +172,5 @@ const char *log_first_err(void)
 void log_reset_first_err(void)
 {
 	first_err[0] = '\0';
+	__atomic_store_n(&first_err_taken, 0, __ATOMIC_RELEASE);
 }
