@@ -26,7 +26,6 @@
 #include "log.h"
 #include "stages.h"
 #include "stats.pb-c.h"
-#include "vma-ahead.h"
 
 #define IMG_VERSION 2
 
@@ -260,20 +259,12 @@ static void unstage_tasks(void *arg)
 	ctx->files = NULL;
 }
 
-/* Below this many resident pages, smaps costs less than a thread (vma-ahead.h). */
-#define VMA_AHEAD_MIN_RSS 16384 /* 64 MiB */
-
 static int dump_files_mm(struct dump_ctx *ctx, struct pstree_item *it)
 {
-	struct vma_ahead *va = NULL;
-	int ret;
-
-	if (dump_item(it)->stat.rss >= VMA_AHEAD_MIN_RSS)
-		va = vma_ahead_start(pstree_proc_pid(it));
-	ret = files_dump_task(ctx->files, pstree_proc_pid(it), (uint32_t)it->pid) ||
-	      dump_task_mm(ctx, it, va);
-	vma_ahead_stop(va);
-	return ret ? -1 : 0;
+	if (files_dump_task(ctx->files, pstree_proc_pid(it), (uint32_t)it->pid) ||
+	    dump_task_mm(ctx, it))
+		return -1;
+	return 0;
 }
 
 static int stage_files_mm(void *arg)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/page.h"
+#include "compel/infect.h"
 #include "dump.h"
 #include "files.h"
 #include "fs.pb-c.h"
@@ -278,16 +279,41 @@ static int start_parasite(struct pstree_item *it, struct page_set *ps, struct pa
 	return -1;
 }
 
-static int dump_pages(struct dump_ctx *ctx, struct pstree_item *it, const struct page_scan *scan)
+/* Where the dump parasite was mapped in the task, if it was: smaps may show it. */
+struct parasite_area {
+	unsigned long start, end;
+};
+
+/* VmFlags, from the smaps read by @va's thread, into the mappings read without them. */
+static int take_vm_flags(struct vma_ahead *va, struct pstree_item *it,
+			 const struct parasite_area *pa)
 {
-	struct dump_item *di = dump_item(it);
+	struct vm_area_list full;
+	int ret;
+
+	ret = vma_ahead_take(va, pstree_proc_pid(it), &full) ||
+	      vmas_take_flags(pstree_proc_pid(it), &dump_item(it)->vmas, &full, pa->start, pa->end);
+	free_vm_area_list(&full);
+	return ret ? -1 : 0;
+}
+
+/*
+ * With @flags_later, the mappings were read without their VmFlags, and
+ * smaps is read in a thread while the pages are copied out (vma-ahead.h).
+ */
+static int dump_pages(struct dump_ctx *ctx, struct pstree_item *it, const struct page_scan *scan,
+		      bool flags_later)
+{
+	struct parasite_area pa = { 0, 0 };
 	struct parasite_pages pp, *ppp = NULL;
+	struct vma_ahead *va = NULL;
 	struct page_set ps;
 	struct page_xfer x;
 	int ret = -1;
 
 	page_set_init(&ps);
-	if (collect_task_pages(pstree_proc_pid(it), &di->vmas, &ps, PAGEMAP_WALK_AUTO, scan))
+	if (collect_task_pages(pstree_proc_pid(it), &dump_item(it)->vmas, &ps, PAGEMAP_WALK_AUTO,
+			       scan))
 		goto out;
 	if (open_page_xfer(&x, ctx->dfd, it->pid, ctx->next_pages_id++))
 		goto out;
@@ -296,8 +322,14 @@ static int dump_pages(struct dump_ctx *ctx, struct pstree_item *it, const struct
 		abort_page_xfer(&x);
 		goto out;
 	}
-	if (ret)
+	if (ret) {
 		ppp = &pp;
+		pa.start = compel_parasite_remote_addr(pp.p);
+		pa.end = pa.start + compel_parasite_remote_size(pp.p);
+	}
+	/* Not sooner: the infection's mmap would wait for the walk of smaps. */
+	if (flags_later)
+		va = vma_ahead_start(pstree_proc_pid(it));
 	ret = dump_task_pages(pstree_proc_pid(it), &ps, &x, ppp);
 	if (ppp && parasite_pages_stop(ppp))
 		ret = -1;
@@ -306,37 +338,54 @@ static int dump_pages(struct dump_ctx *ctx, struct pstree_item *it, const struct
 		goto out;
 	}
 	ret = -1;
-	if (close_page_xfer(&x))
+	if (close_page_xfer(&x) || (flags_later && take_vm_flags(va, it, &pa)))
 		goto out;
 	ctx->pages_scanned += ps.nr_scanned;
 	ctx->pages_written += x.nr_pages;
 	ret = 0;
 out:
+	vma_ahead_stop(va);
 	page_set_free(&ps);
 	return ret;
 }
 
-int dump_task_mm(struct dump_ctx *ctx, struct pstree_item *it, struct vma_ahead *va)
+/* Below this many resident pages, smaps costs less than a thread. */
+#define VMA_AHEAD_MIN_RSS 16384 /* 64 MiB */
+
+/*
+ * A big task's mappings are taken from /proc/PID/maps and its pages copied
+ * out at once; smaps, whose page-table walk costs 11 ms per GiB, is read in
+ * a thread meanwhile for the VmFlags (and the refusals that only they
+ * tell).  Reading present pages of anonymous memory or of a regular file
+ * is harmless even where dump then fails; mappings of other files make the
+ * task wait for smaps as small tasks do.
+ */
+int dump_task_mm(struct dump_ctx *ctx, struct pstree_item *it)
 {
 	struct dump_item *di = dump_item(it);
 	struct mm_state ms = { 0 };
+	pid_t pid = pstree_proc_pid(it);
+	bool flags_later = di->stat.rss >= VMA_AHEAD_MIN_RSS;
 	struct page_scan scan;
 	char link[64];
 	uint32_t exe_id;
 	int ret = -1;
 
-	/*
-	 * Pages of memfds met among this task's fds (memfd.c) first.  The scan
-	 * runs while the mappings are still being read (vma-ahead.h).
-	 */
-	if (shmem_dump_flush(ctx) || scan_task_pages(pstree_proc_pid(it), &scan))
+	/* Pages of memfds met among this task's fds (memfd.c) first. */
+	if (shmem_dump_flush(ctx) || scan_task_pages(pid, &scan))
 		return -1;
-	if (vma_ahead_take(va, pstree_proc_pid(it), &di->vmas))
+	if (flags_later && collect_vma_layout(pid, &di->vmas))
 		goto out;
-	snprintf(link, sizeof(link), "/proc/%d/exe", pstree_proc_pid(it));
-	if (save_vma_files(ctx, &ms, pstree_proc_pid(it), &di->vmas) ||
+	if (flags_later && vmas_unplain_files(pid, &di->vmas)) {
+		free_vm_area_list(&di->vmas);
+		flags_later = false;
+	}
+	if (!flags_later && collect_vmas(pid, &di->vmas))
+		goto out;
+	snprintf(link, sizeof(link), "/proc/%d/exe", pid);
+	if (save_vma_files(ctx, &ms, pid, &di->vmas) ||
 	    save_path_file(ctx, &ms, it->pid, link, "exe", &exe_id) || write_fs(ctx, &ms, it) ||
-	    dump_pages(ctx, it, &scan) || write_mm(ctx, it, exe_id))
+	    dump_pages(ctx, it, &scan, flags_later) || write_mm(ctx, it, exe_id))
 		goto out;
 	ret = 0;
 out:

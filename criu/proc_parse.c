@@ -365,7 +365,7 @@ static bool is_vma_line(const char *line)
 	return p != line && *p == '-';
 }
 
-int parse_smaps(pid_t pid, proc_vma_fn fn, void *arg)
+static int parse_vma_file(pid_t pid, const char *name, proc_vma_fn fn, void *arg)
 {
 	char path[64], *line = NULL;
 	struct proc_vma *vma;
@@ -374,7 +374,7 @@ int parse_smaps(pid_t pid, proc_vma_fn fn, void *arg)
 	int ret = 0;
 	FILE *f;
 
-	proc_path(path, sizeof(path), pid, 0, "smaps");
+	proc_path(path, sizeof(path), pid, 0, name);
 	vma = malloc(sizeof(*vma));
 	if (!vma)
 		return -1;
@@ -413,6 +413,16 @@ int parse_smaps(pid_t pid, proc_vma_fn fn, void *arg)
 	fclose(f);
 	free(vma);
 	return ret;
+}
+
+int parse_smaps(pid_t pid, proc_vma_fn fn, void *arg)
+{
+	return parse_vma_file(pid, "smaps", fn, arg);
+}
+
+int parse_maps(pid_t pid, proc_vma_fn fn, void *arg)
+{
+	return parse_vma_file(pid, "maps", fn, arg);
 }
 
 int proc_dir_each(const char *path, proc_dir_fn fn, void *arg)

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Collecting and classifying the mappings of a task at dump. */
 
+#include <linux/magic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 
 #include "common/page.h"
 #include "log.h"
 #include "proc_parse.h"
+#include "shmem.h"
 #include "vma.h"
 
 void vm_area_list_init(struct vm_area_list *l)
@@ -139,6 +144,19 @@ static const char *vma_unsupported(const struct vma_area *v)
 	return NULL;
 }
 
+/* What the VmFlags of a mapping say about how to map it again. */
+static void set_vm_flags(struct vma_area *v, unsigned long vm_flags)
+{
+	v->vm_flags = vm_flags;
+	v->e.flags &= ~(uint32_t)(MAP_GROWSDOWN | MAP_NORESERVE);
+	if (vm_flags & PROC_VMF_GROWSDOWN)
+		v->e.flags |= MAP_GROWSDOWN;
+	if (vm_flags & PROC_VMF_NORESERVE)
+		v->e.flags |= MAP_NORESERVE;
+	v->e.madv = vmflags_to_madv(vm_flags);
+	v->e.has_madv = v->e.madv != 0;
+}
+
 static int add_vma(const struct proc_vma *pv, void *arg)
 {
 	struct vm_area_list *l = arg;
@@ -153,18 +171,12 @@ static int add_vma(const struct proc_vma *pv, void *arg)
 	v->e.pgoff = pv->pgoff;
 	v->e.prot = pv->prot;
 	v->e.flags = pv->shared ? MAP_SHARED : MAP_PRIVATE;
-	if (pv->vm_flags & PROC_VMF_GROWSDOWN)
-		v->e.flags |= MAP_GROWSDOWN;
-	if (pv->vm_flags & PROC_VMF_NORESERVE)
-		v->e.flags |= MAP_NORESERVE;
+	set_vm_flags(v, pv->vm_flags);
 	v->e.fd = -1;
-	v->e.madv = vmflags_to_madv(pv->vm_flags);
-	v->e.has_madv = v->e.madv != 0;
 	v->deleted = pv->deleted;
 	v->dev_maj = pv->dev_maj;
 	v->dev_min = pv->dev_min;
 	v->ino = pv->ino;
-	v->vm_flags = pv->vm_flags;
 
 	if (pv->path[0] == '[')
 		classify_special(v, pv->path);
@@ -202,15 +214,99 @@ static int add_vma(const struct proc_vma *pv, void *arg)
 	return 0;
 }
 
-int collect_vmas(pid_t pid, struct vm_area_list *l)
+static int collect_from(pid_t pid, struct vm_area_list *l, int (*parse)(pid_t, proc_vma_fn, void *),
+			const char *what)
 {
 	vm_area_list_init(l);
-	if (parse_smaps(pid, add_vma, l)) {
+	if (parse(pid, add_vma, l)) {
 		pr_err("Can't collect the mappings of task %d\n", pid);
 		free_vm_area_list(l);
 		return -1;
 	}
-	pr_info("Collected %u mappings of task %d (%lu private pages at most)\n", l->nr, pid,
-		l->nr_priv_pages);
+	pr_info("Collected %u mappings of task %d%s (%lu private pages at most)\n", l->nr, pid,
+		what, l->nr_priv_pages);
 	return 0;
+}
+
+int collect_vmas(pid_t pid, struct vm_area_list *l)
+{
+	return collect_from(pid, l, parse_smaps, "");
+}
+
+int collect_vma_layout(pid_t pid, struct vm_area_list *l)
+{
+	return collect_from(pid, l, parse_maps, ", their VmFlags to come");
+}
+
+static bool same_mapping(const struct vma_area *a, const struct vma_area *b)
+{
+	return a->e.start == b->e.start && a->e.end == b->e.end && a->e.pgoff == b->e.pgoff &&
+	       a->e.prot == b->e.prot && a->e.status == b->e.status &&
+	       (a->e.flags & MAP_SHARED) == (b->e.flags & MAP_SHARED) && a->ino == b->ino &&
+	       a->dev_maj == b->dev_maj && a->dev_min == b->dev_min;
+}
+
+static struct vma_area *next_vma(struct vm_area_list *l, struct vma_area *v)
+{
+	return v->list.next == &l->h ? NULL : list_entry(v->list.next, struct vma_area, list);
+}
+
+/* The next mapping of @l from @v on (@v included) that is not in [start, end). */
+static struct vma_area *skip_vmas(struct vm_area_list *l, struct vma_area *v, unsigned long start,
+				  unsigned long end)
+{
+	while (v && v->e.start >= start && v->e.end <= end)
+		v = next_vma(l, v);
+	return v;
+}
+
+int vmas_take_flags(pid_t pid, struct vm_area_list *l, struct vm_area_list *full,
+		    unsigned long skip_start, unsigned long skip_end)
+{
+	struct vma_area *v, *f;
+
+	f = list_empty(&full->h) ? NULL : list_first_entry(&full->h, struct vma_area, list);
+	list_for_each_entry(v, &l->h, list) {
+		f = skip_vmas(full, f, skip_start, skip_end);
+		if (!f || !same_mapping(v, f))
+			goto differ;
+		set_vm_flags(v, f->vm_flags);
+		f = next_vma(full, f);
+	}
+	f = skip_vmas(full, f, skip_start, skip_end);
+	if (!f)
+		return 0;
+differ:
+	if (f && (&v->list == &l->h || f->e.start < v->e.start))
+		pr_err("Mapping %lx-%lx of task %d appeared while it was dumped\n",
+		       (unsigned long)f->e.start, (unsigned long)f->e.end, pid);
+	else
+		pr_err("Mapping %lx-%lx of task %d changed or went while it was dumped\n",
+		       (unsigned long)v->e.start, (unsigned long)v->e.end, pid);
+	return -1;
+}
+
+bool vmas_unplain_files(pid_t pid, const struct vm_area_list *l)
+{
+	const struct vma_area *v, *last = NULL;
+	char link[128];
+	struct statfs sfs;
+	struct stat st;
+
+	list_for_each_entry(v, &l->h, list) {
+		if (!(v->e.status & (VMA_FILE_PRIVATE | VMA_FILE_SHARED)) ||
+		    vma_entry_is_shmem(&v->e))
+			continue;
+		/* A file's mappings mostly lie side by side: look once. */
+		if (last && last->ino == v->ino && last->dev_maj == v->dev_maj &&
+		    last->dev_min == v->dev_min)
+			continue;
+		last = v;
+		snprintf(link, sizeof(link), "/proc/%d/map_files/%lx-%lx", pid,
+			 (unsigned long)v->e.start, (unsigned long)v->e.end);
+		if (stat(link, &st) || statfs(link, &sfs) || !S_ISREG(st.st_mode) ||
+		    sfs.f_type == HUGETLBFS_MAGIC)
+			return true;
+	}
+	return false;
 }

@@ -13,7 +13,6 @@
 
 struct compel_task;
 struct files_dump_ctx;
-struct vma_ahead;
 
 /* What dump gathers about one task (pstree_item.priv). */
 struct dump_item {
@@ -48,6 +47,6 @@ int write_task_cores(struct dump_ctx *ctx, struct pstree_item *it);
 void free_task_cores(struct pstree_item *it);
 
 /* dump-mm.c: mappings (read by @va, if not NULL), mm fields and pages. */
-int dump_task_mm(struct dump_ctx *ctx, struct pstree_item *it, struct vma_ahead *va);
+int dump_task_mm(struct dump_ctx *ctx, struct pstree_item *it);
 
 #endif

@@ -7,12 +7,13 @@
 #include "vma.h"
 
 /*
- * The mappings of a task, read by a thread of their own while the main
- * thread dumps its fds and scans its pages: /proc/PID/smaps visits every
- * page table entry (11 ms per GiB mapped here).  Not sooner: the task's
- * remote syscalls of the collect stage need a CPU too (with 2 CPUs they
- * took 3 ms alone and 14 ms beside the thread), and not for small tasks,
- * whose smaps cost less than a thread.
+ * The mappings of a task, read by a thread of their own: /proc/PID/smaps
+ * visits every page table entry (11 ms per GiB mapped here), so a big task's
+ * pages are copied out meanwhile, from the mappings /proc/PID/maps shows
+ * (dump-mm.c).  Started once the dump parasite is in: the infection maps
+ * memory in the task, which would wait for smaps' walk of a big mapping; and
+ * the remote syscalls before it need the task on a CPU (with 2 CPUs, the
+ * collect stage took 3 ms alone and 14 ms beside the thread).
  */
 struct vma_ahead;
 

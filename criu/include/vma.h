@@ -67,4 +67,30 @@ void free_vm_area_list(struct vm_area_list *l);
  */
 int collect_vmas(pid_t pid, struct vm_area_list *l);
 
+/*
+ * The same from /proc/PID/maps, without the page-table walk of smaps: the
+ * mappings as they are, but none of what only VmFlags tell (madvise
+ * advice, MAP_GROWSDOWN, MAP_NORESERVE, and the refusals of device, huge
+ * TLB, shadow stack, userfaultfd and protection key mappings).
+ * vmas_take_flags() completes them.
+ */
+int collect_vma_layout(pid_t pid, struct vm_area_list *l);
+
+/*
+ * Completes @l, read by collect_vma_layout(), with the VmFlags of @full, read
+ * by collect_vmas() (which refused what can't be dumped).  Both must show the
+ * same mappings, but for ones @full has in [skip_start, skip_end) (criu's own
+ * parasite, mapped in between): otherwise an error names the first that differs.
+ */
+int vmas_take_flags(pid_t pid, struct vm_area_list *l, struct vm_area_list *full,
+		    unsigned long skip_start, unsigned long skip_end);
+
+/*
+ * Could reading the present pages of @l's mappings have effects, or read what
+ * dump refuses anyway?  True if one maps a file that is not plain: a device
+ * (perhaps I/O memory), or one on hugetlbfs (or if one can't be looked at).
+ * Anonymous memory and regular files are just memory.
+ */
+bool vmas_unplain_files(pid_t pid, const struct vm_area_list *l);
+
 #endif

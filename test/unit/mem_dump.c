@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Page selection and the page images, on a real child: its mappings are
- * classified (read in turn and by the vma-ahead thread alike), exactly the
+ * classified (read in turn, by the vma-ahead thread, and from maps completed
+ * with smaps' VmFlags alike), exactly the
  * pages holding data are chosen (by PAGEMAP_SCAN per mapping, over the whole
  * address space, and by the classic pagemap alike), written out and read
  * back byte for byte.
@@ -204,6 +205,82 @@ static void check_vma_ahead(pid_t pid, const struct vm_area_list *vmas)
 	vma_ahead_stop(va);
 	/* Stopped before anything was taken: the thread's list is freed. */
 	vma_ahead_stop(vma_ahead_start(pid));
+}
+
+static bool same_flags(const struct vm_area_list *a, const struct vm_area_list *b)
+{
+	const struct vma_area *x, *y = list_first_entry(&b->h, struct vma_area, list);
+	bool same = a->nr == b->nr;
+
+	list_for_each_entry(x, &a->h, list) {
+		if (!same || &y->list == &b->h)
+			return false;
+		same = x->e.start == y->e.start && x->vm_flags == y->vm_flags &&
+		       x->e.flags == y->e.flags && x->e.madv == y->e.madv;
+		y = list_entry(y->list.next, struct vma_area, list);
+	}
+	return same;
+}
+
+static bool no_flags(const struct vm_area_list *l)
+{
+	const struct vma_area *v;
+
+	list_for_each_entry(v, &l->h, list)
+		if (v->vm_flags || v->e.madv)
+			return false;
+	return true;
+}
+
+/*
+ * The mappings from /proc/PID/maps, completed with smaps' VmFlags, are those
+ * read from smaps; a mapping only smaps shows is accepted only in the skipped
+ * range (criu's parasite); a mapping that differs fails.
+ */
+static void check_layout(pid_t pid, const struct vm_area_list *vmas)
+{
+	struct vm_area_list lay, full;
+	struct vma_area *first;
+	unsigned long s, e;
+	void *huge;
+
+	CHECK(collect_vma_layout(pid, &lay) == 0 && lay.nr == vmas->nr &&
+		      lay.nr_priv_pages == vmas->nr_priv_pages && no_flags(&lay),
+	      "layout: %u mappings, no VmFlags", lay.nr);
+	CHECK(!vmas_unplain_files(pid, &lay), "layout: anonymous memory and regular files");
+	CHECK(collect_vmas(pid, &full) == 0, "smaps again");
+	CHECK(vmas_take_flags(pid, &lay, &full, 0, 0) == 0 && same_flags(&lay, vmas),
+	      "layout + VmFlags = smaps");
+	first = list_first_entry(&lay.h, struct vma_area, list);
+	s = first->e.start;
+	e = first->e.end;
+	list_del(&first->list);
+	free(first->path);
+	free(first);
+	lay.nr--;
+	CHECK(vmas_take_flags(pid, &lay, &full, 0, 0) < 0, "a mapping only smaps shows fails");
+	CHECK(vmas_take_flags(pid, &lay, &full, s, e) == 0,
+	      "... unless it is in the skipped range");
+	first = list_first_entry(&lay.h, struct vma_area, list);
+	first->e.end += PAGE_SIZE;
+	CHECK(vmas_take_flags(pid, &lay, &full, s, e) < 0, "a mapping that changed fails");
+	free_vm_area_list(&lay);
+	free_vm_area_list(&full);
+
+	/* Without any huge page reserved, MAP_NORESERVE still maps one. */
+	huge = mmap(NULL, 2 << 20, PROT_READ,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE, -1, 0);
+	if (huge == MAP_FAILED) {
+		printf("# no hugetlb mapping here (%m): not checked\n");
+		return;
+	}
+	CHECK(collect_vma_layout(getpid(), &lay) == 0 && vmas_unplain_files(getpid(), &lay),
+	      "layout: a hugetlb mapping is not plain");
+	free_vm_area_list(&lay);
+	munmap(huge, 2 << 20);
+	CHECK(collect_vma_layout(getpid(), &lay) == 0 && !vmas_unplain_files(getpid(), &lay),
+	      "layout: without it, ours is");
+	free_vm_area_list(&lay);
 }
 
 /* The pages the child filled with the pattern. */
@@ -449,6 +526,7 @@ int main(void)
 		page_scan_free(&pre);
 	}
 	check_vma_ahead(pid, &vmas);
+	check_layout(pid, &vmas);
 	check_roundtrip(pid, l, &classic, false, PP_COPY, false);
 	CHECK(classic.nr_readable && classic.nr_readable < classic.nr_pages,
 	      "%lu of %lu pages readable by the task", classic.nr_readable, classic.nr_pages);
