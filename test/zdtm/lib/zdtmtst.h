@@ -158,6 +158,9 @@ extern int read_data(int fd, void *buf, size_t len);
 extern int write_data(int fd, const void *buf, size_t len);
 /* Read a whole small file into buf (NUL terminated); returns its length. */
 extern ssize_t read_file(const char *path, char *buf, size_t size);
+/* One fd over a unix socket (SCM_RIGHTS, one byte of data): 0 / the fd, or -1. */
+extern int send_fd(int sk, int fd);
+extern int recv_fd(int sk);
 /* 1 if *iters still moves (or *done is set) within a minute, else 0. */
 extern int spin_goes_on(const volatile uint64_t *iters, const volatile int *done);
 

@@ -4,6 +4,8 @@
  * MADV_HUGEPAGE, MADV_NOHUGEPAGE, MADV_WIPEONFORK, MADV_RANDOM and
  * MADV_SEQUENTIAL, each on its own area.  After restore the VmFlags of each
  * area in /proc/self/smaps must be what they were, and the data intact.
+ * With BALLAST_MB (mem_madvise_big), that much more memory is filled and
+ * checked too.
  */
 #include <sys/mman.h>
 
@@ -66,6 +68,9 @@ static int has_flag(const char *flags, const char *flag)
 int main(int argc, char **argv)
 {
 	char now[256];
+#ifdef BALLAST_MB
+	uint8_t *ballast;
+#endif
 	unsigned int i;
 	uint32_t crc;
 	int ret = 0;
@@ -98,6 +103,16 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+#ifdef BALLAST_MB
+	ballast = mmap(NULL, (size_t)BALLAST_MB << 20, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ballast == MAP_FAILED) {
+		pr_perror("mmap %d MiB", BALLAST_MB);
+		return 1;
+	}
+	crc = ~0U;
+	datagen(ballast, (size_t)BALLAST_MB << 20, &crc);
+#endif
 	if (read_file("/proc/self/smaps", smaps, sizeof(smaps)) < 0) {
 		pr_perror("read smaps");
 		return 1;
@@ -135,6 +150,13 @@ int main(int argc, char **argv)
 			ret = 1;
 		}
 	}
+#ifdef BALLAST_MB
+	crc = ~0U;
+	if (datachk(ballast, (size_t)BALLAST_MB << 20, &crc)) {
+		fail("the %d MiB of ballast corrupted", BALLAST_MB);
+		ret = 1;
+	}
+#endif
 	if (!ret)
 		pass();
 	return 0;
