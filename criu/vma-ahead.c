@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Reading a task's mappings in a thread, ahead of its memory step. */
+/* Reading a task's mappings (smaps) in a thread, beside the copy of its pages. */
 
 #include <pthread.h>
 #include <signal.h>
